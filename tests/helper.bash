@@ -1,0 +1,79 @@
+# helper.bash: what every bats file loads.  Programs come from $STRATA_BIN
+# (make check: the sanitizer build); real peers (Prometheus, moto) are
+# started on free 127.0.0.1 ports and stopped by their saved PID in
+# teardown, never by name.
+
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+: "${STRATA_BIN:=$TOP/build/bin}"
+: "${STRATA_TOOLS:=$TOP/build/tools}"
+PATH=$STRATA_BIN:$PATH
+# shellcheck source=../scripts/pyenv-path
+. "$TOP/scripts/pyenv-path"
+
+# Start a background process; remember its PID for teardown.  fd 3 is
+# bats' own: a child holding it open would stall the run.
+bg() {
+	"$@" 3>&- &
+	echo $! >>"$BATS_TEST_TMPDIR/pids"
+}
+
+# Stop everything bg started, in reverse order, and reap it.
+stop_all() {
+	local pid
+	[ -f "$BATS_TEST_TMPDIR/pids" ] || return 0
+	for pid in $(tac "$BATS_TEST_TMPDIR/pids"); do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in $(tac "$BATS_TEST_TMPDIR/pids"); do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -f "$BATS_TEST_TMPDIR/pids"
+}
+
+teardown() {
+	stop_all
+}
+
+freeport() {
+	"$STRATA_TOOLS/freeport"
+}
+
+# wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# start_prometheus CONFIG [ARGS...]: a real Prometheus on a free loopback
+# port with lifecycle endpoints on; sets PROM_URL, PROM_PID, PROM_LOG.
+start_prometheus() {
+	local config=$1 port
+	shift
+	port=$(freeport)
+	PROM_URL=http://127.0.0.1:$port
+	PROM_LOG=$BATS_TEST_TMPDIR/prometheus-$port.log
+	mkdir -p "$BATS_TEST_TMPDIR/prom-$port"
+	bg prometheus --config.file="$config" \
+		--storage.tsdb.path="$BATS_TEST_TMPDIR/prom-$port" \
+		--web.listen-address="127.0.0.1:$port" \
+		--web.enable-lifecycle "$@" >"$PROM_LOG" 2>&1
+	PROM_PID=$(tail -n 1 "$BATS_TEST_TMPDIR/pids")
+}
+
+prometheus_ready() {
+	curl -sf "$PROM_URL/-/ready" >/dev/null
+}
+
+# The loaded config of the Prometheus at PROM_URL, as YAML.
+prometheus_config() {
+	curl -sf "$PROM_URL/api/v1/status/config" | jq -r .data.yaml
+}
