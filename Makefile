@@ -62,7 +62,7 @@ bench: all
 	  for b in bench/*.sh; do $$b || exit 1; done; \
 	else echo "no benchmarks yet"; fi
 
-demo: deps all
+demo: deps all $(O)/tools/freeport
 	scripts/demo
 
 deps:

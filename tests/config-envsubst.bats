@@ -253,7 +253,7 @@ YML
 	wait_until 20 grep -q 'event=error .*NOT_SET_ANYWHERE' events
 	grep -q 't.yml:6: environment variable \\"NOT_SET_ANYWHERE\\" is not set' events
 	grep -q 'cluster: good' out.yml
-	! grep -q extra out.yml
+	run -1 grep -q extra out.yml
 	sleep 0.5; [ "$(grep -c 'event=error' events)" -eq 1 ]
 	sed -i '/NOT_SET/d; s/[$](CLUSTER)/fixed/' t.yml
 	wait_until 20 grep -q 'cluster: fixed' out.yml
