@@ -5,7 +5,9 @@
  * io_write_atomic never leaves a half-written file at path: readers see the
  * old content or the new, and after it returns 0 the new content survives a
  * crash (file and directory both fsynced).  On failure the old file is
- * untouched and no temporary file is left behind.
+ * untouched and no temporary file is left behind, with one exception: if
+ * only the final fsync of the directory fails, the new content is in
+ * place but may not survive a crash, and -1 says so.
  */
 #ifndef BASE_IO_H
 #define BASE_IO_H

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,12 +46,28 @@ logfmt_add(struct buf *b, const char *key, const char *value)
 	const char *v = value ? value : "";
 	int r = 0;
 
+	/* All of " key=" or nothing: a pair cut before its value would
+	 * read as a key-less one. */
+	if (b->max - b->len < strlen(key) + 3) {
+		errno = ENOBUFS;
+		return -1;
+	}
 	if (b->len)
 		r |= buf_addch(b, ' ');
 	r |= buf_addstr(b, key);
 	r |= buf_addch(b, '=');
-	if (!needs_quotes(v))
-		return r | buf_addstr(b, v);
+	if (!needs_quotes(v)) {
+		size_t n = strlen(v);
+
+		/* Over the cap, keep what fits, as the quoted path below
+		 * does: a value dropped whole would read as an empty one. */
+		if (n > b->max - b->len) {
+			buf_add(b, v, b->max - b->len);
+			errno = ENOBUFS;
+			return -1;
+		}
+		return r | buf_add(b, v, n);
+	}
 	r |= buf_addch(b, '"');
 	for (; *v; v++) {
 		unsigned char c = (unsigned char)*v;
