@@ -11,11 +11,14 @@ CFLAGS	+= -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wvla $(HARDEN) \
 	   -MMD -MP -Icommon -DVERSION='"$(VERSION)"'
 LDFLAGS	?= -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-LDLIBS	+= -lcurl -lz -lpthread -lm
+LDLIBS	+= -lcurl -ljansson -lyaml -lsnappy -lb64 -lmicrohttpd -lprotobuf-c \
+	   -lpcre2-8 -lz -lpthread -lm
 LIBOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard common/*/*.c))
 CMDOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard cmd/*/*.c))
 UNIT	:= $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
 TOOLS	:= $(patsubst tests/tools/%.c,$(O)/tools/%,$(wildcard tests/tools/*.c))
+FUZZ	:= $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/*.c))
+FUZZ_SECONDS ?= 10
 
 all: $(PROGS:%=$(O)/bin/%)
 
@@ -36,14 +39,20 @@ $(O)/unit/%: tests/unit/%.c $(O)/libcommon.a
 $(O)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
--include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d) $(UNIT:=.d) $(TOOLS:=.d)
+# libFuzzer targets: built only in the fuzz tree (clang, see fuzz-build).
+$(O)/fuzz/%: tests/fuzz/%.c $(O)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ \
+	  $(filter %.c %.a,$^) $(LDLIBS)
+-include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d) $(UNIT:=.d) $(TOOLS:=.d) $(FUZZ:=.d)
 
 # check: deps, the release build, the sanitizer build with its unit tests,
-# then every bats test against the sanitizer build's programs.  The last
-# line is "N passed, N failed".
+# a short run of every fuzzer, then every bats test against the sanitizer
+# build's programs.  The last line is "N passed, N failed".
 check: deps
 	$(MAKE) all
 	$(MAKE) asan
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	scripts/run-bats build-asan
 
 # Own object dir: sanitizer and release objects never mix.
@@ -51,6 +60,25 @@ asan:
 	$(MAKE) O=build-asan LDFLAGS= HARDEN='-O1 -fno-omit-frame-pointer \
 	  -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	  all testtools unit
+
+# Fuzzers: clang's libFuzzer over the decoders, each run FUZZ_SECONDS
+# from its seed corpus in tests/fuzz/corpus/NAME (make fuzz FUZZ_SECONDS=600
+# for a long run).  New inputs go to a scratch dir, never into the tree.
+fuzz-build:
+	$(MAKE) O=build-fuzz CC=clang LDFLAGS= HARDEN='-O1 -g \
+	  -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined' \
+	  fuzzers
+fuzzers: $(FUZZ)
+fuzz: fuzz-build
+	@for f in $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)); do \
+	  scratch=$$(mktemp -d); \
+	  echo "fuzz $$f: $(FUZZ_SECONDS)s"; \
+	  build-fuzz/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	    $$scratch $$( [ -d tests/fuzz/corpus/$$f ] && echo tests/fuzz/corpus/$$f ) \
+	    >$$scratch.log 2>&1 || { tail -n 40 $$scratch.log; rm -rf $$scratch $$scratch.log; exit 1; }; \
+	  grep -E '^#[0-9]+ *DONE' $$scratch.log | tail -n 1; \
+	  rm -rf $$scratch $$scratch.log; \
+	done
 
 unit: $(UNIT)
 	@for t in $(UNIT); do $$t || exit 1; done
@@ -74,6 +102,7 @@ install: all
 	install -m 644 $(PROGS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all check asan unit testtools bench demo deps install clean
+.PHONY: all check asan unit testtools fuzz fuzz-build fuzzers bench demo deps \
+	install clean
