@@ -1,6 +1,6 @@
 # strata: GNU make.  "make" builds, "make check" installs what is missing,
 # builds, and runs every test; see README.md.
-PROGS	 = config-envsubst
+PROGS	 = config-envsubst store-serve
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
@@ -36,9 +36,9 @@ $(O)/bin/%:
 $(O)/unit/%: tests/unit/%.c $(O)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
-$(O)/tools/%: tests/tools/%.c
+$(O)/tools/%: tests/tools/%.c $(O)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 # libFuzzer targets: built only in the fuzz tree (clang, see fuzz-build).
 $(O)/fuzz/%: tests/fuzz/%.c $(O)/libcommon.a
 	@mkdir -p $(@D)

@@ -77,3 +77,22 @@ prometheus_ready() {
 prometheus_config() {
 	curl -sf "$PROM_URL/api/v1/status/config" | jq -r .data.yaml
 }
+
+# make_blocks OM DIR: real blocks from OpenMetrics text with promtool, and
+# the wal/ directory 2.42's "promtool tsdb dump" insists on.
+make_blocks() {
+	promtool tsdb create-blocks-from openmetrics -q "$1" "$2" >/dev/null
+	mkdir -p "$2/wal"
+}
+
+# dump_oracle DIR [ARGS...]: what promtool says the blocks hold.  It
+# writes chunks_head/ into the directory, so it dumps a copy.
+dump_oracle() {
+	local dir=$1 copy
+	shift
+	copy=$(mktemp -d "$BATS_TEST_TMPDIR/oracle.XXXXXX")
+	cp -r "$dir"/. "$copy"
+	mkdir -p "$copy/wal"
+	promtool tsdb dump "$@" "$copy"
+	rm -rf "$copy"
+}

@@ -156,3 +156,15 @@ fail:
 	buf_release(&tmp);
 	return -1;
 }
+
+int
+io_path_join(char *out, size_t n, const char *dir, const char *name)
+{
+	int r = snprintf(out, n, "%s/%s", dir, name);
+
+	if (r < 0 || (size_t)r >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

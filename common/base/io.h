@@ -36,4 +36,8 @@ int	io_read_file(const char *path, struct buf *b, char *err);
 int	io_write_atomic(const char *path, const void *p, size_t n, mode_t mode,
 	    char *err);
 
+/* dir "/" name into out (n bytes).  -1 with ENAMETOOLONG if it does not
+ * fit: a cut path would name another file. */
+int	io_path_join(char *out, size_t n, const char *dir, const char *name);
+
 #endif

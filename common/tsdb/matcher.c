@@ -320,7 +320,7 @@ static int
 parse(struct sel *x)
 {
 	struct buf name = BUF_INIT(BUF_NOMAX), val = BUF_INIT(BUF_NOMAX);
-	int r = 0, nonempty = 0;
+	int r = 0;
 
 	skip_space(x);
 	if (is_alpha(*x->p) || *x->p == ':') {
@@ -350,11 +350,6 @@ parse(struct sel *x)
 		r = fail(x, "unexpected character");
 	if (r == 0 && x->n == 0)
 		r = fail(x, "empty selector");
-	for (size_t i = 0; r == 0 && i < x->n; i++)
-		nonempty |= !matcher_matches_empty(&x->m[i]);
-	if (r == 0 && !nonempty)
-		r = errbuf_set(x->err, "bad selector '%s': vector selector "
-		    "must contain at least one non-empty matcher", x->s);
 	buf_release(&name);
 	buf_release(&val);
 	return r;

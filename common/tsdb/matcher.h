@@ -47,9 +47,10 @@ const char *matcher_op(enum matcher_type t);
 /*
  * Parse one series selector (PromQL's ParseMetricSelector): an optional
  * metric name and an optional {...} list, strings in "", '' or `` with
- * Go's escapes.  At least one matcher must not match the empty string
- * ("vector selector must contain at least one non-empty matcher").  On
- * success *out is a new array of *n matchers (free with matchers_free).
+ * Go's escapes.  Like ParseMetricSelector (and promtool), it accepts
+ * selectors whose matchers all match the empty string ({a=""}); PromQL
+ * expressions forbid those, and that check belongs to the PromQL parser.
+ * On success *out is a new array of *n matchers (free: matchers_free).
  */
 int	matcher_parse_selector(const char *s, struct matcher **out, size_t *n,
 	    char *err);
