@@ -18,7 +18,7 @@ CMDOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard cmd/*/*.c))
 UNIT	:= $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
 TOOLS	:= $(patsubst tests/tools/%.c,$(O)/tools/%,$(wildcard tests/tools/*.c))
 FUZZ	:= $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/*.c))
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 5
 
 all: $(PROGS:%=$(O)/bin/%)
 
@@ -76,7 +76,7 @@ fuzz: fuzz-build
 	  build-fuzz/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
 	    $$scratch $$( [ -d tests/fuzz/corpus/$$f ] && echo tests/fuzz/corpus/$$f ) \
 	    >$$scratch.log 2>&1 || { tail -n 40 $$scratch.log; rm -rf $$scratch $$scratch.log; exit 1; }; \
-	  grep -E '^#[0-9]+ *DONE' $$scratch.log | tail -n 1; \
+	  grep -E '^Done [0-9]+ runs' $$scratch.log | tail -n 1; \
 	  rm -rf $$scratch $$scratch.log; \
 	done
 
