@@ -285,3 +285,28 @@ YML
 	sed -i 's/plain/edited/' prometheus.yml
 	wait_until 20 config_has 'replica: edited'
 }
+
+@test "--watch --http-address: health, readiness and the reloader's metrics" {
+	write_template t.yml
+	export CLUSTER=m POD_NAME=p0
+	config-envsubst t.yml prometheus.yml
+	start_prometheus prometheus.yml
+	wait_until 30 prometheus_ready
+	port=$(freeport)
+	start_watch --prometheus.url="$PROM_URL" --http-address="127.0.0.1:$port" \
+		t.yml prometheus.yml
+	wait_until 20 grep -q 'event=reload ' events
+	run -0 curl -sf "http://127.0.0.1:$port/-/healthy"
+	run -0 curl -sf "http://127.0.0.1:$port/-/ready"
+	curl -sf "http://127.0.0.1:$port/metrics" >metrics
+	grep -qx 'reloader_reloads_total 1' metrics
+	grep -qx 'reloader_last_reload_successful 1' metrics
+	grep -q '^reloader_last_reload_success_timestamp_seconds 1[0-9]' metrics
+	grep -q '^process_resident_memory_bytes ' metrics
+	promtool check metrics <metrics
+	sed -i 's/cluster: .*/cluster: changed/' t.yml
+	wait_until 20 config_has 'cluster: changed'
+	wait_until 10 bash -c "curl -sf http://127.0.0.1:$port/metrics | grep -qx 'reloader_reloads_total 2'"
+	curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^reloader_config_apply_operations_total [1-9]'
+	run -2 config-envsubst --http-address=127.0.0.1:1 t.yml out.yml
+}

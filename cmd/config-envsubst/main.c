@@ -22,12 +22,13 @@
 #define MAX_RULE_DIRS	64
 
 enum {
-	OPT_LOG_LEVEL = 256, OPT_PROM_URL, OPT_CONFIG_FILE, OPT_ENVSUBST_FILE,
-	OPT_RULE_DIR, OPT_RETRY_INTERVAL, OPT_WATCH_INTERVAL,
+	OPT_HTTP_ADDRESS = 256, OPT_LOG_LEVEL, OPT_PROM_URL, OPT_CONFIG_FILE,
+	OPT_ENVSUBST_FILE, OPT_RULE_DIR, OPT_RETRY_INTERVAL, OPT_WATCH_INTERVAL,
 };
 
 static const struct option longopts[] = {
 	{ "help",			    no_argument,       NULL, 'h' },
+	{ "http-address",		    required_argument, NULL, OPT_HTTP_ADDRESS },
 	{ "log.level",			    required_argument, NULL, OPT_LOG_LEVEL },
 	{ "prometheus.url",		    required_argument, NULL, OPT_PROM_URL },
 	{ "reloader.config-envsubst-file",  required_argument, NULL, OPT_ENVSUBST_FILE },
@@ -47,7 +48,7 @@ usage(FILE *fp, int status)
 "usage: %s [--watch] [--prometheus.url=URL] [--reloader.rule-dir=DIR]...\n"
 "       [--reloader.watch-interval=DURATION] [--reloader.retry-interval=DURATION]\n"
 "       [--log.level=LEVEL] TEMPLATE OUTPUT\n"
-"   or: %s --watch [--reloader.config-file=TEMPLATE]\n"
+"   or: %s --watch [--http-address=HOST:PORT] [--reloader.config-file=TEMPLATE]\n"
 "       [--reloader.config-envsubst-file=OUTPUT] [--reloader.rule-dir=DIR]... ...\n"
 "\n"
 "Replace every $(NAME) in TEMPLATE with the environment variable NAME and\n"
@@ -56,6 +57,7 @@ usage(FILE *fp, int status)
 "rule dir, retrying until Prometheus answers 2xx.\n"
 "\n"
 "  -h, --help                               this text\n"
+"      --http-address=HOST:PORT             serve /metrics, /-/healthy, /-/ready\n"
 "      --log.level=LEVEL                    debug, info, warn, error (info)\n"
 "      --prometheus.url=URL                 Prometheus to reload (http://localhost:9090)\n"
 "      --reloader.config-envsubst-file=OUT  OUTPUT, Thanos' name\n"
@@ -108,6 +110,9 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'h':
 			usage(stdout, EXIT_SUCCESS);
+		case OPT_HTTP_ADDRESS:
+			c.http_address = optarg;
+			break;
 		case OPT_LOG_LEVEL:
 			if (log_set_level(optarg) == -1)
 				errx(EXIT_USAGE, "--log.level: '%s' is not one "
@@ -171,6 +176,8 @@ main(int argc, char *argv[])
 			    "are both needed");
 		if (c.nrule_dirs > 0)
 			errx(EXIT_USAGE, "--reloader.rule-dir needs --watch");
+		if (c.http_address)
+			errx(EXIT_USAGE, "--http-address needs --watch");
 		if (reloader_render_once(&c, errbuf) == -1)
 			errx(EXIT_FAILURE, "%s", errbuf);
 		return io_close_stdout() == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -17,6 +17,8 @@
 #include "base/sig.h"
 #include "event.h"
 #include "net/http.h"
+#include "net/httpd.h"
+#include "net/metrics.h"
 #include "reloader.h"
 #include "render.h"
 #include "rules.h"
@@ -43,6 +45,14 @@ struct reloader {
 	unsigned	attempt;
 	struct backoff	bo;
 	char		last_err[ERR_MAX];	/* reported once, not per wake */
+	/* The metrics of Thanos' reloader, under the names the Prometheus
+	 * operator's config-reloader exports (its alerts use them). */
+	struct metrics	*reg;
+	struct metric	*m_reloads, *m_reload_fails, *m_applies,
+			*m_apply_fails, *m_last_ok, *m_last_ok_ts,
+			*m_watch_events;
+	struct httpd	 httpd;
+	int		 serving;
 };
 
 static const char *
@@ -161,6 +171,7 @@ try_reload(struct reloader *r)
 
 	r->attempt++;
 	snprintf(attempt, sizeof(attempt), "%u", r->attempt);
+	metric_inc(r->m_reloads);
 	http_response_init(&resp);
 	rc = http_do(&req, &resp, err);
 	if (rc == 0 && resp.status >= 200 && resp.status < 300) {
@@ -168,6 +179,8 @@ try_reload(struct reloader *r)
 		event("reload", "url", r->url, "status", status, "attempt",
 		    attempt);
 		log_info("reload done", "url", r->url, "attempt", attempt);
+		metric_set(r->m_last_ok, 1);
+		metric_set(r->m_last_ok_ts, (double)clock_real_ms() / 1000);
 		r->pending = 0;
 		http_response_release(&resp);
 		return;
@@ -176,6 +189,8 @@ try_reload(struct reloader *r)
 		snprintf(err, sizeof(err), "HTTP status %ld: %.200s",
 		    resp.status, resp.body.data ? resp.body.data : "");
 	http_response_release(&resp);
+	metric_inc(r->m_reload_fails);
+	metric_set(r->m_last_ok, 0);
 	delay = backoff_next(&r->bo);
 	r->reload_at = clock_mono_ms() + delay;
 	parse_duration_format(delay, retry, sizeof(retry));
@@ -198,7 +213,7 @@ loop(struct reloader *r)
 	const struct reloader_config *c = r->c;
 	int64_t now, next_check, settle_at = -1, wait;
 	char err[ERR_MAX];
-	int sig;
+	int sig, n;
 
 	next_check = clock_mono_ms() + c->watch_interval_ms;
 	for (;;) {
@@ -233,14 +248,18 @@ loop(struct reloader *r)
 			log_info("exiting", "signal", strsignal(sig));
 			return 0;
 		}
-		if (pfd[1].revents & POLLIN && fswatch_drain(&r->fw) > 0 &&
-		    settle_at < 0)
-			settle_at = clock_mono_ms() + SETTLE_MS;
+		if (pfd[1].revents & POLLIN && (n = fswatch_drain(&r->fw)) > 0) {
+			metric_add(r->m_watch_events, n);
+			if (settle_at < 0)
+				settle_at = clock_mono_ms() + SETTLE_MS;
+		}
 		now = clock_mono_ms();
 		if ((settle_at >= 0 && now >= settle_at) || now >= next_check) {
 			settle_at = -1;
 			next_check = now + c->watch_interval_ms;
+			metric_inc(r->m_applies);
 			if (apply(r, 0, err) == -1) {
+				metric_inc(r->m_apply_fails);
 				/* Once per distinct error: our own event
 				 * line may land in a watched directory and
 				 * wake us again. */
@@ -274,9 +293,51 @@ reload_url(const char *base)
 	return buf_detach(&b, NULL);
 }
 
+static int
+metrics_setup(struct reloader *r, char *err)
+{
+	struct metrics *reg;
+
+	if ((r->reg = reg = metrics_new()) == NULL)
+		return errbuf_sys(err, "metrics");
+	r->m_reloads = metrics_counter(reg, "reloader_reloads_total",
+	    "Total number of reload requests.", NULL, err);
+	r->m_reload_fails = metrics_counter(reg,
+	    "reloader_reloads_failed_total",
+	    "Number of reload requests that failed.", NULL, err);
+	r->m_applies = metrics_counter(reg,
+	    "reloader_config_apply_operations_total",
+	    "Total number of config apply operations.", NULL, err);
+	r->m_apply_fails = metrics_counter(reg,
+	    "reloader_config_apply_operations_failed_total",
+	    "Total number of config apply operations that failed.", NULL, err);
+	r->m_last_ok = metrics_gauge(reg, "reloader_last_reload_successful",
+	    "Whether the last reload attempt was successful.", NULL, err);
+	r->m_last_ok_ts = metrics_gauge(reg,
+	    "reloader_last_reload_success_timestamp_seconds",
+	    "Timestamp of the last successful reload.", NULL, err);
+	r->m_watch_events = metrics_counter(reg, "reloader_watch_events_total",
+	    "Number of filesystem events seen by the watcher.", NULL, err);
+	if (!r->m_reloads || !r->m_reload_fails || !r->m_applies ||
+	    !r->m_apply_fails || !r->m_last_ok || !r->m_last_ok_ts ||
+	    !r->m_watch_events)
+		return -1;
+	if (metrics_add_process(reg, err) == -1 ||
+	    metrics_add_build_info(reg, "strata_build_info", VERSION,
+	    err) == -1)
+		return -1;
+	return 0;
+}
+
 static void
 reloader_release(struct reloader *r)
 {
+	if (r->serving) {
+		httpd_quiesce(&r->httpd);
+		httpd_drain(&r->httpd, clock_mono_ms() + 5000);
+		httpd_stop(&r->httpd);
+	}
+	metrics_free(r->reg);
 	fswatch_release(&r->fw);
 	buf_release(&r->tmpl);
 	buf_release(&r->rendered);
@@ -299,12 +360,24 @@ reloader_watch(const struct reloader_config *c, char *err)
 		errbuf_sys(err, "%s", c->prom_url);
 		goto out;
 	}
+	/* Signals blocked before libmicrohttpd starts its threads. */
 	if ((r.sigfd = sig_open()) == -1) {
 		errbuf_sys(err, "signalfd");
 		goto out;
 	}
+	if (metrics_setup(&r, err) == -1)
+		goto out;
+	if (c->http_address) {
+		httpd_init(&r.httpd);
+		if (httpd_start(&r.httpd, c->http_address, NULL, r.reg,
+		    err) == -1)
+			goto out;
+		r.serving = 1;
+	}
 	if (fswatch_init(&r.fw, err) == -1 || apply(&r, 1, err) == -1)
 		goto out;
+	if (r.serving)
+		httpd_set_ready(&r.httpd, 1);
 	/* Like Thanos: always reload once at start, so a Prometheus that
 	 * ran before us ends up with what we rendered. */
 	r.pending = 1;
