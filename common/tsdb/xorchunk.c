@@ -111,7 +111,24 @@ getbits(struct xor_iter *it, unsigned n, uint64_t *v)
 	return 0;
 }
 
-/* The same for 1..64 bits: a 64-bit shift of the register would be
+/* Make at least n (1..56) bits valid if the chunk has them; 1 if it did. */
+static inline int
+want(struct xor_iter *it, unsigned n)
+{
+	if (it->nbits < n)
+		refill(it);
+	return it->nbits >= n;
+}
+
+/* Drop n bits the caller has peeked at; they must be valid. */
+static inline void
+skip(struct xor_iter *it, unsigned n)
+{
+	it->bits <<= n;
+	it->nbits -= n;
+}
+
+/* getbits for 1..64 bits: a 64-bit shift of the register would be
  * undefined, so wide fields come in two halves. */
 static int
 getbits64(struct xor_iter *it, unsigned n, uint64_t *v)
@@ -137,12 +154,18 @@ read_value(struct xor_iter *it)
 	uint64_t b, x;
 	unsigned lead, width;
 
-	if (getbits(it, 1, &b) == -1)
+	/* Peek at the control bits rather than reading them one by one:
+	 * a repeated value, the commonest case, costs one test. */
+	if (!want(it, 2) && it->nbits == 0)
 		return corrupt(it, "chunk ends inside a value");
-	if (b == 0)
+	if (it->bits >> 63 == 0) {
+		skip(it, 1);
 		return 0;
-	if (getbits(it, 1, &b) == -1)
+	}
+	if (it->nbits < 2)
 		return corrupt(it, "chunk ends inside a value");
+	b = it->bits >> 62 & 1;
+	skip(it, 2);
 	if (b == 1) {
 		if (getbits(it, 11, &b) == -1)
 			return corrupt(it, "chunk ends inside a value");
@@ -174,15 +197,19 @@ static int
 read_dod(struct xor_iter *it, uint64_t *dod)
 {
 	static const unsigned width[] = { 0, 14, 17, 20 };
-	uint64_t b, u;
-	unsigned ones, n;
+	unsigned ones, used, n;
+	uint64_t u;
 
-	for (ones = 0; ones < 4; ones++) {
-		if (getbits(it, 1, &b) == -1)
-			return corrupt(it, "chunk ends inside a timestamp");
-		if (b == 0)
-			break;
-	}
+	/* Count the prefix's leading ones in one go; the bit forced on at
+	 * position 59 stops the count at 4.  Bits past nbits are zeros or
+	 * the stream's real next bits, so if the prefix seems to need more
+	 * bits than are valid, the chunk really ends inside it. */
+	want(it, 4);
+	ones = (unsigned)__builtin_clzll(~it->bits | 1ULL << 59);
+	used = ones < 4 ? ones + 1 : 4;
+	if (used > it->nbits)
+		return corrupt(it, "chunk ends inside a timestamp");
+	skip(it, used);
 	if (ones == 0) {
 		*dod = 0;
 		return 0;

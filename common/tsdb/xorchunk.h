@@ -98,7 +98,8 @@ void	xor_enc_init(struct xor_enc *e, struct buf *out);
 
 /* Append a sample.  -1 and errno ERANGE if the chunk already holds
  * XOR_MAX_SAMPLES, or buf's errno (ENOBUFS past its cap, ENOMEM); the
- * chunk is then unchanged and still usable. */
+ * samples are then those before the call and the encoder is still usable,
+ * but bytes an earlier xor_enc_finish added may be gone: finish again. */
 int	xor_enc_add(struct xor_enc *e, int64_t t, double v);
 
 /* The same with the value given as its 64 bits, so that a signalling NaN
