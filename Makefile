@@ -18,6 +18,7 @@ CMDOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard cmd/*/*.c))
 UNIT	:= $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
 TOOLS	:= $(patsubst tests/tools/%.c,$(O)/tools/%,$(wildcard tests/tools/*.c))
 FUZZ	:= $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/*.c))
+BENCHP	:= $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
 FUZZ_SECONDS ?= 5
 
 all: $(PROGS:%=$(O)/bin/%)
@@ -39,12 +40,16 @@ $(O)/unit/%: tests/unit/%.c $(O)/libcommon.a
 $(O)/tools/%: tests/tools/%.c $(O)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
+$(O)/bench/%: bench/%.c $(O)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 # libFuzzer targets: built only in the fuzz tree (clang, see fuzz-build).
 $(O)/fuzz/%: tests/fuzz/%.c $(O)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ \
 	  $(filter %.c %.a,$^) $(LDLIBS)
--include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d) $(UNIT:=.d) $(TOOLS:=.d) $(FUZZ:=.d)
+-include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d) $(UNIT:=.d) $(TOOLS:=.d) $(FUZZ:=.d) \
+	$(BENCHP:=.d)
 
 # check: deps, the release build, the sanitizer build with its unit tests,
 # a short run of every fuzzer, then every bats test against the sanitizer
@@ -85,10 +90,10 @@ unit: $(UNIT)
 
 testtools: $(TOOLS)
 
-bench: all
-	@if [ -d bench ] && ls bench/*.sh >/dev/null 2>&1; then \
-	  for b in bench/*.sh; do $$b || exit 1; done; \
-	else echo "no benchmarks yet"; fi
+# bench: every bench/*.sh, each measuring us against a real peer in the
+# same run, with peak RSS.
+bench: deps all $(BENCHP)
+	@for b in bench/*.sh; do echo "== $$b"; $$b || exit 1; done
 
 demo: deps all $(O)/tools/freeport
 	scripts/demo

@@ -229,3 +229,30 @@ toc() {	# toc FILE N: the Nth offset (0: symbols ... 5: postings table)
 	[[ $output == *"write <stdout>"* ]]
 	run -0 bash -c 'set -o pipefail; store-serve --once --bucket=B | head -n 1 >/dev/null; exit 0'
 }
+
+@test "tombstones written by a real Prometheus' delete_series are applied" {
+	"$TOP/scripts/gen-openmetrics" 40 5 30 11 >g.om
+	make_blocks g.om B
+	: >empty.yml
+	port=$(freeport)
+	PROM_URL=http://127.0.0.1:$port
+	bg prometheus --config.file=empty.yml --storage.tsdb.path="$D/B" \
+		--storage.tsdb.retention.time=100y --web.enable-admin-api \
+		--web.listen-address="127.0.0.1:$port" >prom.log 2>&1
+	PROM_PID=$(tail -n 1 "$BATS_TEST_TMPDIR/pids")
+	wait_until 30 prometheus_ready
+	run -0 curl -sf -X POST -g \
+		"$PROM_URL/api/v1/admin/tsdb/delete_series?match[]={job=\"api\"}&start=1700003000&end=1700009000"
+	run -0 curl -sf -X POST -g \
+		"$PROM_URL/api/v1/admin/tsdb/delete_series?match[]=app_5_temperature"
+	kill "$PROM_PID"
+	wait "$PROM_PID" || true
+	grep -l numTombstones B/01*/meta.json
+	dump_oracle B >want
+	ours B >got
+	diff want got
+	ours B --format=chunks >got-chunks
+	diff want got-chunks
+	run -0 store-serve --once --bucket=B --match=app_5_temperature
+	[ -z "$output" ]
+}
