@@ -5,8 +5,13 @@
  * series lines, 'f' in the HTTP API), so matching it digit for digit is
  * what lets our output be compared byte for byte with the real one.
  *
- * The digits come from glibc's correctly rounded printf at increasing
- * precision, stopping at the first that round-trips.
+ * The digits are those of Go: of all the decimals that read back as v
+ * (round to nearest, ties to even), those with the fewest significant
+ * digits, and of these the one closest to v.  They come from Giulietti's
+ * Schubfach ("The Schubfach way to render doubles", 2020): one 64 x 128
+ * bit product per bound of the rounding interval, no loop over lengths,
+ * no big numbers except once, thread-safely, to build the table of powers
+ * of ten.  Nothing here allocates.
  */
 #ifndef BASE_FLOATFMT_H
 #define BASE_FLOATFMT_H
@@ -23,5 +28,14 @@ char	*floatfmt_g(double v, char out[FLOATFMT_MAX]);
  * out needs up to 330 bytes for extreme exponents. */
 #define FLOATFMT_F_MAX	340
 char	*floatfmt_f(double v, char out[FLOATFMT_F_MAX]);
+
+/* The shortest digits of |v|, without sign, dot or trailing zeros,
+ * NUL-terminated in digits; *exp gets the decimal exponent of the first
+ * digit, so that |v| reads as d1.d2d3... * 10^exp.  Returns how many
+ * digits (1 to 17); 0, with digits empty, when v is zero, infinite or
+ * NaN.  floatfmt_g and floatfmt_f lay these out; the unit test checks
+ * them against printf and strtod and against exact arithmetic. */
+#define FLOATFMT_DIGITS_MAX	18
+int	 floatfmt_digits(double v, char digits[FLOATFMT_DIGITS_MAX], int *exp);
 
 #endif
