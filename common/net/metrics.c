@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/floatfmt.h"
 #include "base/parse.h"
 #include "net/metrics.h"
 
@@ -507,33 +508,21 @@ metric_observe_values(struct metric *m, double v, const char *const *values,
 
 /* Rendering. */
 
-#define NUM_MAX	32
+#define NUM_MAX	FLOATFMT_MAX
 
 /*
- * v as Prometheus reads it back exactly: the shortest %g that gives the
- * same double, but whole numbers up to 2^53 in full ("1000000", not
- * "1e+06"), since every such integer is exact and reads better.
+ * v as Prometheus reads it back exactly: Go's shortest form (floatfmt),
+ * but whole numbers up to 2^53 in full ("1000000", not "1e+06"), since
+ * every such integer is exact and reads better.
  */
 static const char *
 fmt_num(double v, char out[NUM_MAX])
 {
-	int prec;
-
-	if (isnan(v))
-		return "NaN";
-	if (isinf(v))
-		return v > 0 ? "+Inf" : "-Inf";
 	if (v == trunc(v) && fabs(v) <= 9007199254740992.0) {
 		snprintf(out, NUM_MAX, "%.0f", v);
 		return out;
 	}
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(out, NUM_MAX, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return out;
-	}
-	snprintf(out, NUM_MAX, "%.17g", v);
-	return out;
+	return floatfmt_g(v, out);
 }
 
 /* s with each of the characters in special escaped: \\, \n, and \" when
