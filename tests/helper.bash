@@ -96,3 +96,24 @@ dump_oracle() {
 	promtool tsdb dump "$@" "$copy"
 	rm -rf "$copy"
 }
+
+# start_moto: moto's S3 server on a free loopback port with SigV4
+# signatures checked (scripts/start-moto-s3), a user, its key and the
+# bucket "strata".  Sets S3_ENDPOINT, S3_KEY, S3_SECRET, MOTO_PID and
+# MOTO_DIR (which holds objstore.yml and moto.log); MOTO_PID is stopped
+# by teardown like anything bg started.
+start_moto() {
+	MOTO_DIR=$BATS_TEST_TMPDIR/moto
+	"$TOP/scripts/start-moto-s3" "$MOTO_DIR" >/dev/null 3>&- || return 1
+	# shellcheck source=/dev/null
+	. "$MOTO_DIR/env"
+	echo "$MOTO_PID" >>"$BATS_TEST_TMPDIR/pids"
+}
+
+# moto_aws ARGS...: awscli against the moto of start_moto, with its key.
+moto_aws() {
+	AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET \
+	    AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null \
+	    AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	    aws --endpoint-url "http://$S3_ENDPOINT" "$@"
+}

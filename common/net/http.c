@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -27,8 +28,18 @@
 /* What the callbacks of one transfer share with http_attempt. */
 struct http_xfer {
 	struct http_response	*resp;
+	CURL			*h;
+	const struct http_file	*src;		/* req->body_file */
+	const struct http_file	*sink;		/* req->resp_file */
+	off_t			 sent;		/* of src, this attempt */
 	int			 toobig;	/* body went over max_body */
 	int			 nomem;
+	int			 ioerr;		/* errno of a local read or
+						   write, or EIO for a
+						   short file */
+	int			 iosink;	/* ioerr was the sink's */
+	int			 in_head;	/* between a status line and
+						   its blank line */
 };
 
 static const char http_tchar[] = "!#$%&'*+-.^_`|~"
@@ -58,14 +69,49 @@ http_response_init(struct http_response *resp)
 {
 	resp->status = 0;
 	resp->aborted = 0;
+	resp->file_bytes = 0;
 	buf_init(&resp->body, HTTP_MAX_BODY);
+	buf_init(&resp->headers, HTTP_MAX_HEADERS);
 }
 
 void
 http_response_release(struct http_response *resp)
 {
 	buf_release(&resp->body);
+	buf_release(&resp->headers);
 	resp->status = 0;
+}
+
+int
+http_response_header(const struct http_response *resp, const char *name,
+    char *out, size_t n)
+{
+	const char *p, *end, *eol, *v, *ve;
+	size_t k = strlen(name);
+
+	if (n > 0)
+		out[0] = '\0';
+	if (resp->headers.data == NULL)
+		return -1;
+	end = resp->headers.data + resp->headers.len;
+	for (p = resp->headers.data; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if ((size_t)(eol - p) <= k || p[k] != ':' ||
+		    strncasecmp(p, name, k) != 0)
+			continue;
+		for (v = p + k + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		for (ve = eol; ve > v && (ve[-1] == '\r' || ve[-1] == ' ' ||
+		    ve[-1] == '\t'); ve--)
+			;
+		if ((size_t)(ve - v) >= n)
+			return -1;
+		memcpy(out, v, (size_t)(ve - v));
+		out[ve - v] = '\0';
+		return 0;
+	}
+	return -1;
 }
 
 int
@@ -144,11 +190,41 @@ http_slist_add(struct curl_slist **list, const char *s)
 	return 0;
 }
 
+/* Put n bytes of a 2xx body into the sink file; 0 or -1 (ioerr set). */
+static int
+http_sink(struct http_xfer *x, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = pwrite(x->sink->fd, p, n, x->sink->off +
+		    (off_t)x->resp->file_bytes);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			x->ioerr = w == -1 ? errno : EIO;
+			x->iosink = 1;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		x->resp->file_bytes += (uint64_t)w;
+	}
+	return 0;
+}
+
 static size_t
 http_write(char *p, size_t size, size_t n, void *arg)
 {
 	struct http_xfer *x = arg;
+	long status = 0;
 
+	/* Only a success goes to the sink: an error document stays in
+	 * memory, where the caller can read why. */
+	if (x->sink != NULL && curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE,
+	    &status) == CURLE_OK && status >= 200 && status <= 299)
+		return http_sink(x, p, size * n) == 0 ? size * n :
+		    CURL_WRITEFUNC_ERROR;
 	/* size is 1 by contract; the product is kept for the letter of
 	 * the API. */
 	if (buf_add(&x->resp->body, p, size * n) == -1) {
@@ -159,6 +235,68 @@ http_write(char *p, size_t size, size_t n, void *arg)
 		return CURL_WRITEFUNC_ERROR;
 	}
 	return size * n;
+}
+
+/*
+ * Keep the header lines of the final response: each status line starts
+ * afresh, so a "100 Continue" or a redirect's head is not mixed in.
+ * Lines past HTTP_MAX_HEADERS are dropped, not an error: they are for
+ * reading a few named values, and the transfer itself is fine.
+ */
+static size_t
+http_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_xfer *x = arg;
+	size_t len = size * n;
+
+	if (!x->in_head || (len >= 5 && strncmp(p, "HTTP/", 5) == 0)) {
+		buf_reset(&x->resp->headers);
+		x->in_head = 1;
+	}
+	if (len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n'))
+		x->in_head = 0;
+	else
+		(void)buf_add(&x->resp->headers, p, len);
+	return len;
+}
+
+/* Hand curl the next bytes of the body file, from where it asked. */
+static size_t
+http_read(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_xfer *x = arg;
+	off_t left = x->src->len - x->sent;
+	size_t want = size * n;
+	ssize_t r;
+
+	if (left <= 0)
+		return 0;
+	if ((off_t)want > left)
+		want = (size_t)left;
+	while ((r = pread(x->src->fd, p, want, x->src->off + x->sent)) == -1 &&
+	    errno == EINTR)
+		;
+	if (r <= 0) {
+		/* A file cut short under us would send a short body that
+		 * the Content-Length promised in full. */
+		x->ioerr = r == 0 ? EIO : errno;
+		x->iosink = 0;
+		return CURL_READFUNC_ABORT;
+	}
+	x->sent += r;
+	return (size_t)r;
+}
+
+/* curl rewinds the body when it must send it again on one handle. */
+static int
+http_seek(void *arg, curl_off_t off, int origin)
+{
+	struct http_xfer *x = arg;
+
+	if (origin != SEEK_SET || off < 0 || off > x->src->len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	x->sent = (off_t)off;
+	return CURL_SEEKFUNC_OK;
 }
 
 /* Readable, hung up or in error: any of them means "stop". */
@@ -192,8 +330,15 @@ http_check(const struct http_request *req, char err[ERR_MAX])
 		return http_fail(err, req, "body_len %zu without a body",
 		    req->body_len);
 	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
-	    req->body_len > 0)
+	    (req->body_len > 0 || req->body_file != NULL))
 		return http_fail(err, req, "a body on %s", method);
+	if (req->body_file != NULL && (req->body_len > 0 ||
+	    req->body_file->off < 0 || req->body_file->len < 0 ||
+	    fcntl(req->body_file->fd, F_GETFD) == -1))
+		return http_fail(err, req, "bad body_file");
+	if (req->resp_file != NULL && (req->resp_file->off < 0 ||
+	    fcntl(req->resp_file->fd, F_GETFD) == -1))
+		return http_fail(err, req, "bad resp_file");
 	for (hp = req->headers; hp && *hp; hp++)
 		if (strpbrk(*hp, "\r\n") != NULL)
 			return http_fail(err, req,
@@ -227,7 +372,8 @@ http_setup(CURL *h, const struct http_request *req, struct http_xfer *x,
 	post = strcmp(method, "POST") == 0;
 	/* Servers answer 411 to a POST or PUT without a length. */
 	sendbody = post || strcmp(method, "PUT") == 0 ||
-	    strcmp(method, "PATCH") == 0 || req->body_len > 0;
+	    strcmp(method, "PATCH") == 0 || req->body_len > 0 ||
+	    req->body_file != NULL;
 
 	cto = req->connect_timeout_ms > 0 ? req->connect_timeout_ms :
 	    HTTP_CONNECT_TIMEOUT_MS;
@@ -241,11 +387,13 @@ http_setup(CURL *h, const struct http_request *req, struct http_xfer *x,
 			return http_fail(err, req, "out of memory");
 	/* Expect: 100-continue costs a round trip, or a second against a
 	 * server that ignores it; a body of ours is already in memory.
-	 * curl's default form Content-Type would be a lie. */
-	if ((!http_has_header(req->headers, "Expect") &&
+	 * curl's default form Content-Type would be a lie.  SigV4 in
+	 * libcurl 7.88 would sign the empty removals (see http.h). */
+	if (req->aws_sigv4 == NULL &&
+	    ((!http_has_header(req->headers, "Expect") &&
 	    http_slist_add(hdrs, "Expect:") == -1) ||
 	    (sendbody && !http_has_header(req->headers, "Content-Type") &&
-	    http_slist_add(hdrs, "Content-Type:") == -1))
+	    http_slist_add(hdrs, "Content-Type:") == -1)))
 		return http_fail(err, req, "out of memory");
 
 	cerr[0] = '\0';
@@ -255,8 +403,30 @@ http_setup(CURL *h, const struct http_request *req, struct http_xfer *x,
 	bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER,
+	    req->insecure_skip_verify ? 0L : 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST,
+	    req->insecure_skip_verify ? 0L : 2L) != CURLE_OK;
+	if (req->ca_file != NULL)
+		bad |= curl_easy_setopt(h, CURLOPT_CAINFO, req->ca_file) !=
+		    CURLE_OK;
+	if (req->stall_ms > 0) {
+		bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) !=
+		    CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+		    (req->stall_ms + 999) / 1000) != CURLE_OK;
+	}
+	if (req->aws_sigv4 != NULL) {
+		bad |= curl_easy_setopt(h, CURLOPT_AWS_SIGV4,
+		    req->aws_sigv4) != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_USERNAME,
+		    req->username ? req->username : "") != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_PASSWORD,
+		    req->password ? req->password : "") != CURLE_OK;
+	}
+	bad |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_header) !=
+	    CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, cto) !=
 	    CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, to) != CURLE_OK;
@@ -267,8 +437,10 @@ http_setup(CURL *h, const struct http_request *req, struct http_xfer *x,
 	    CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK;
 	/* Refuses a declared Content-Length over the cap before any of
-	 * the body comes; http_write catches the rest. */
-	if ((uint64_t)max <= (uint64_t)INT64_MAX)
+	 * the body comes; http_write catches the rest.  A body bound for
+	 * resp_file has no cap: only an error document stays in memory,
+	 * and http_write caps that. */
+	if (req->resp_file == NULL && (uint64_t)max <= (uint64_t)INT64_MAX)
 		bad |= curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)max) != CURLE_OK;
 
@@ -276,10 +448,22 @@ http_setup(CURL *h, const struct http_request *req, struct http_xfer *x,
 		bad |= curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 	else if (head)
 		bad |= curl_easy_setopt(h, CURLOPT_NOBODY, 1L) != CURLE_OK;
-	else if (!post)
+	else if (!post || req->body_file != NULL)
 		bad |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method) !=
 		    CURLE_OK;
-	if (sendbody) {
+	if (req->body_file != NULL) {
+		/* UPLOAD reads through the callback and states the length;
+		 * its method is PUT unless CUSTOMREQUEST says otherwise. */
+		bad |= curl_easy_setopt(h, CURLOPT_UPLOAD, 1L) != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_READFUNCTION, http_read) !=
+		    CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_READDATA, x) != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, http_seek) !=
+		    CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x) != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE,
+		    (curl_off_t)req->body_file->len) != CURLE_OK;
+	} else if (sendbody) {
 		/* Never a NULL POSTFIELDS: curl would read the body from
 		 * stdin instead. */
 		bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -371,9 +555,13 @@ http_attempt(const struct http_request *req, struct http_response *resp,
 	*permanent = 0;
 	resp->status = 0;
 	resp->aborted = 0;
+	resp->file_bytes = 0;
 	buf_reset(&resp->body);
+	buf_reset(&resp->headers);
+	memset(&x, 0, sizeof(x));
 	x.resp = resp;
-	x.toobig = x.nomem = 0;
+	x.src = req->body_file;
+	x.sink = req->resp_file;
 
 	if (http_check(req, err) == -1) {
 		*permanent = 1;
@@ -384,6 +572,7 @@ http_attempt(const struct http_request *req, struct http_response *resp,
 		http_fail(err, req, "cannot start libcurl (out of memory?)");
 		goto out;
 	}
+	x.h = h;
 	if (http_setup(h, req, &x, cerr, &hdrs, err) == -1) {
 		*permanent = 1;
 		goto out;
@@ -396,7 +585,14 @@ http_attempt(const struct http_request *req, struct http_response *resp,
 		http_fail(err, req, "aborted");
 	} else if (why != NULL)
 		http_fail(err, req, "libcurl: %s", why);
-	else if (x.toobig || rc == CURLE_FILESIZE_EXCEEDED) {
+	else if (x.ioerr != 0) {
+		/* Our own disk, not the network: trying again cannot help. */
+		*permanent = 1;
+		http_fail(err, req, "%s: %s", x.iosink ?
+		    "write response to file" : "read body file",
+		    x.ioerr == EIO && !x.iosink ? "file shorter than its "
+		    "stated length" : strerror(x.ioerr));
+	} else if (x.toobig || rc == CURLE_FILESIZE_EXCEEDED) {
 		*permanent = 1;
 		http_fail(err, req, "response body over %zu bytes",
 		    resp->body.max);

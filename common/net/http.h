@@ -11,11 +11,18 @@
  * never holds credentials.  "Success" (0) means an HTTP response arrived,
  * whatever its status: deciding what a 404 means is the caller's job.
  * Nothing here reads from abort_fd: it stays readable for the caller.
+ *
+ * A body may also stream from a range of a file (body_file), and a 2xx
+ * response body may go straight to a file (resp_file), so objects of
+ * hundreds of MiB never sit in memory.  Credentials given for SigV4
+ * (username, password) go to libcurl only, never into an error line.
  */
 #ifndef NET_HTTP_H
 #define NET_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "base/buf.h"
 #include "base/errbuf.h"
@@ -25,6 +32,19 @@
 #define HTTP_MAX_BODY		((size_t)64 << 20)
 #define HTTP_RETRY_BASE_MS	100
 #define HTTP_RETRY_MAX_MS	10000
+#define HTTP_MAX_HEADERS	((size_t)64 << 10)
+
+/*
+ * A byte range of an open file: len bytes from off.  As a request body
+ * it is read with pread(2), so the fd's offset never moves and a retry
+ * sends the same bytes again; as a response sink it is written with
+ * pwrite(2) from off (len is not used), so fd must be a regular file.
+ */
+struct http_file {
+	int	 fd;
+	off_t	 off;
+	off_t	 len;
+};
 
 struct http_request {
 	const char	*method;	/* "GET", "POST", ...; NULL = "GET" */
@@ -44,16 +64,51 @@ struct http_request {
 	 * transfer and any wait between retries at once.  Note that 0 is
 	 * stdin, not "none": start from HTTP_REQUEST_INIT. */
 	int		 abort_fd;
+	/* Stream the body from this file range instead of body/body_len
+	 * (which must then be empty); not for GET or HEAD.  NULL = none.
+	 * A read error or a file shorter than len fails the request, and
+	 * is never retried. */
+	const struct http_file *body_file;
+	/* Write the body of a 2xx response here instead of resp->body;
+	 * other statuses still fill resp->body (an error document), and
+	 * max_body caps only that.  NULL = none.  A write error fails the
+	 * request unretried. */
+	const struct http_file *resp_file;
+	/* CURLOPT_AWS_SIGV4's parameter ("aws:amz:us-east-1:s3") and the
+	 * key pair it signs with, or NULL.  libcurl 7.88 signs every header
+	 * in headers, even an empty "Name:" that removes one, and then the
+	 * signature is wrong: so with aws_sigv4 set, no "Expect:" or
+	 * "Content-Type:" removals are added, and the caller names a
+	 * Content-Type for any body. */
+	const char	*aws_sigv4;
+	const char	*username;
+	const char	*password;
+	/* CA bundle for TLS peers instead of the system's, or NULL; and 1
+	 * to skip verifying the peer (a test rig's self-signed cert). */
+	const char	*ca_file;
+	int		 insecure_skip_verify;
+	/* Fail a transfer that moves less than a byte a second for this
+	 * long (a stalled peer); 0 = no such check.  Rounded up to whole
+	 * seconds.  With a large timeout_ms it bounds a long upload by
+	 * progress rather than by its total time. */
+	long		 stall_ms;
 };
 
 /* A GET with the defaults and no abort_fd; set url (and the rest). */
-#define HTTP_REQUEST_INIT { "GET", NULL, NULL, 0, NULL, 0, 0, 0, -1 }
+#define HTTP_REQUEST_INIT { "GET", NULL, NULL, 0, NULL, 0, 0, 0, -1, \
+	NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 struct http_response {
 	long		 status;	/* 0 when no response arrived */
 	struct buf	 body;		/* owned; NUL-terminated as buf is */
 	int		 aborted;	/* 1 when the last call gave up because
 					   abort_fd became readable */
+	/* The header lines of the last response, "Name: value\r\n" each,
+	 * at most HTTP_MAX_HEADERS bytes (the rest is dropped): read them
+	 * with http_response_header.  Interim 1xx responses are not kept. */
+	struct buf	 headers;
+	/* Body bytes written to req->resp_file by the last attempt. */
+	uint64_t	 file_bytes;
 };
 
 struct http_retry {
@@ -72,7 +127,8 @@ void	http_cleanup(void);
 
 /* An empty response: status 0, empty body.  Cannot fail. */
 void	http_response_init(struct http_response *resp);
-/* Free the body; resp may be used again after http_response_init. */
+/* Free the body and headers; resp may be used again after
+ * http_response_init. */
 void	http_response_release(struct http_response *resp);
 
 /*
@@ -97,6 +153,14 @@ void	http_response_release(struct http_response *resp);
  */
 int	http_do(const struct http_request *req, struct http_response *resp,
 	    char err[ERR_MAX]);
+
+/*
+ * The value of the response header name (any case) with surrounding
+ * blanks trimmed, copied into out (n bytes, NUL-terminated).  0 when
+ * found and it fit; -1 when absent, or too long for out (out is then "").
+ */
+int	http_response_header(const struct http_response *resp,
+	    const char *name, char *out, size_t n);
 
 /* 1 for a status worth retrying: 429 and every 5xx; else 0. */
 int	http_status_retryable(long status);

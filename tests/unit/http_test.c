@@ -660,6 +660,90 @@ main(void)
 	close(p[0]);
 	close(p[1]);
 
+	/* A body streamed from a file range: PUT, stated length, and only
+	 * the bytes of the range. */
+	{
+		struct http_file bf, rf;
+		char path[] = "/tmp/http_test.XXXXXX", v[64], got[16];
+		int fd;
+
+		req.abort_fd = -1;
+		CHECK((fd = mkstemp(path)) != -1);
+		unlink(path);
+		CHECK_INT(write(fd, "0123456789abcdef", 16), 16);
+		bf.fd = fd;
+		bf.off = 3;
+		bf.len = 5;
+		srv_clear(&s);
+		req.method = "PUT";
+		req.url = url(&s, "/echo");
+		req.body_file = &bf;
+		CHECK_INT(http_do(&req, &resp, err), 0);
+		CHECK_INT(resp.status, 200);
+		pthread_mutex_lock(&s.mu);
+		memcpy(head, s.head, sizeof(head));
+		memcpy(body, s.body, sizeof(body));
+		pthread_mutex_unlock(&s.mu);
+		CHECK(strncmp(head, "PUT /echo ", 10) == 0);
+		CHECK(has(head, "\r\nContent-Length: 5\r\n"));
+		CHECK_STR(body, "34567");
+		/* The response's header lines, by any case of the name. */
+		CHECK_INT(http_response_header(&resp, "content-length", v,
+		    sizeof(v)), 0);
+		CHECK_STR(v, "5");
+		CHECK_INT(http_response_header(&resp, "X-Nope", v, sizeof(v)),
+		    -1);
+		CHECK_INT(http_response_header(&resp, "Content-Length", v, 1),
+		    -1);
+		/* A file shorter than the range: a local failure, one
+		 * attempt, however many retries were allowed. */
+		bf.len = 100;
+		srv_clear(&s);
+		retry.max_attempts = 3;
+		retry.base_ms = 1;
+		retry.max_ms = 1;
+		CHECK_INT(http_do_retry(&req, &resp, &retry, err), -1);
+		CHECK(has(err, "file shorter than its stated length"));
+		CHECK(srv_hits(&s, "/echo") <= 1);
+		/* No file body on GET. */
+		bf.len = 5;
+		req.method = "GET";
+		CHECK_INT(http_do(&req, &resp, err), -1);
+		CHECK(has(err, "a body on GET"));
+		req.body_file = NULL;
+
+		/* A 2xx body goes to the file at its offset; an error
+		 * status still comes back in memory. */
+		rf.fd = fd;
+		rf.off = 10;
+		rf.len = 0;
+		req.url = url(&s, "/ok");
+		req.resp_file = &rf;
+		CHECK_INT(http_do(&req, &resp, err), 0);
+		CHECK_INT(resp.status, 200);
+		CHECK_INT(resp.body.len, 0);
+		CHECK_INT(resp.file_bytes, 5);
+		CHECK_INT(pread(fd, got, 16, 0), 16);
+		CHECK(memcmp(got, "0123456789hellof", 16) == 0);
+		/* max_body caps memory, not the file. */
+		req.url = url(&s, "/big");
+		req.max_body = 1000;
+		rf.off = 0;
+		CHECK_INT(http_do(&req, &resp, err), 0);
+		CHECK_INT(resp.file_bytes, BIGLEN);
+		req.url = url(&s, "/bigstream");
+		CHECK_INT(http_do(&req, &resp, err), 0);
+		CHECK_INT(resp.file_bytes, BIGLEN);
+		req.max_body = 0;
+		req.url = url(&s, "/404");
+		CHECK_INT(http_do(&req, &resp, err), 0);
+		CHECK_INT(resp.status, 404);
+		CHECK_STR(resp.body.data, "nope");
+		CHECK_INT(resp.file_bytes, 0);
+		req.resp_file = NULL;
+		close(fd);
+	}
+
 	CHECK_INT(http_status_retryable(200), 0);
 	CHECK_INT(http_status_retryable(404), 0);
 	CHECK_INT(http_status_retryable(429), 1);
