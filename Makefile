@@ -9,11 +9,16 @@ O	?= build
 HARDEN	?= -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fPIE
 CFLAGS	+= -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wvla $(HARDEN) \
-	   -MMD -MP -Icommon -DVERSION='"$(VERSION)"'
+	   -MMD -MP -Icommon -I$(O)/gen -DVERSION='"$(VERSION)"'
 LDFLAGS	?= -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LDLIBS	+= -lcurl -ljansson -lyaml -lsnappy -lb64 -lmicrohttpd -lprotobuf-c \
 	   -lpcre2-8 -lz -lpthread -lm
-LIBOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard common/*/*.c))
+# Protobuf messages: common/<layer>/<name>.proto, compiled by protoc-c
+# into $(O)/gen/<layer>/<name>.pb-c.{c,h} and linked into libcommon.a.
+PROTO	:= $(wildcard common/*/*.proto)
+PROTOC	:= $(patsubst common/%.proto,$(O)/gen/%.pb-c.c,$(PROTO))
+PROTOH	:= $(PROTOC:.c=.h)
+LIBOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard common/*/*.c)) $(PROTOC:.c=.o)
 CMDOBJ	:= $(patsubst %.c,$(O)/%.o,$(wildcard cmd/*/*.c))
 UNIT	:= $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
 TOOLS	:= $(patsubst tests/tools/%.c,$(O)/tools/%,$(wildcard tests/tools/*.c))
@@ -26,6 +31,14 @@ all: $(PROGS:%=$(O)/bin/%)
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+$(O)/gen/%.pb-c.c $(O)/gen/%.pb-c.h: common/%.proto
+	@mkdir -p $(@D)
+	protoc-c --proto_path=common --c_out=$(O)/gen $<
+# Generated code is not ours to warn about: only -Werror is relaxed.
+$(PROTOC:.c=.o): %.o: %.c
+	$(CC) $(CFLAGS) -Wno-error -c -o $@ $<
+# Everything may include a generated header: make them first.
+$(LIBOBJ) $(CMDOBJ): | $(PROTOH)
 $(O)/libcommon.a: $(LIBOBJ)
 	$(AR) rcs $@ $^
 # One link rule per program: $(O)/bin/NAME <- cmd/NAME/*.c + libcommon.a
