@@ -22,12 +22,15 @@ ours() {
 	[[ $output =~ ^store-serve\ [0-9] ]]
 	run -2 store-serve --bogus
 	run -2 --separate-stderr store-serve --once
-	[[ $stderr == *"--once needs --bucket"* ]]
+	[[ $stderr == *"exactly one of --objstore.config-file and --bucket"* ]]
+	run -2 --separate-stderr store-serve --bucket=. --match=up
+	[[ $stderr == *"need --once"* ]]
 	run -2 --separate-stderr store-serve --once --bucket=. --match='up{'
 	[[ $stderr == *"--match: bad selector 'up{'"* ]]
 	run -2 --separate-stderr store-serve --once --bucket=. --start=yesterday
 	[[ $stderr == *"--start:"*"yesterday"* ]]
-	run -2 store-serve --once --bucket=s3://x/y
+	run -1 --separate-stderr store-serve --once --bucket=s3://x/y?insecure=true
+	[[ $stderr == "store-serve: "* ]]
 }
 
 @test "the edge cases of one hand-written data set, value for value" {
@@ -187,7 +190,7 @@ toc() {	# toc FILE N: the Nth offset (0: symbols ... 5: postings table)
 		echo "flipped offset $off"
 		# A selector that reads the all-postings list too.
 		run -1 --separate-stderr store-serve --once --bucket=B --match='{job!="nope"}'
-		[[ $stderr == "store-serve: B/"*"/index"* ]] ||
+		[[ $stderr == "store-serve: "*"/B/"*"/index"* ]] ||
 			{ echo "offset $off: $stderr"; false; }
 		cp index.orig "$b/index"
 	done

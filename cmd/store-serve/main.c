@@ -1,7 +1,8 @@
 /*
  * store-serve: serve the blocks of a bucket, as Thanos' store gateway
- * does.  This build has the one-shot mode: answer one query over a
- * directory bucket on stdout and exit (man/store-serve.1).
+ * does: Prometheus remote read, the series and labels API, an export of
+ * series lines.  Or, with --once, answer one query on stdout and exit
+ * (man/store-serve.1).
  */
 #include <err.h>
 #include <errno.h>
@@ -10,34 +11,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/errbuf.h"
 #include "base/io.h"
 #include "base/log.h"
+#include "base/parse.h"
+#include "base/sig.h"
+#include "bucket/objstore.h"
+#include "net/http.h"
 #include "tsdb/matcher.h"
 #include "once.h"
+#include "serve.h"
 
 #define EXIT_USAGE	2	/* 0 ok, 1 failed (EXIT_FAILURE), 2 bad usage */
 #define MAX_MATCH	256
 
 enum {
-	OPT_BUCKET = 256, OPT_END, OPT_FORMAT, OPT_LABEL_VALUES, OPT_LABELS,
-	OPT_LOG_LEVEL, OPT_MATCH, OPT_ONCE, OPT_START,
+	OPT_BUCKET = 256, OPT_CHUNK_CACHE, OPT_DATA_DIR, OPT_END, OPT_FORMAT,
+	OPT_HTTP_ADDRESS, OPT_INDEX_CACHE, OPT_LABEL_VALUES, OPT_LABELS,
+	OPT_LOG_LEVEL, OPT_MATCH, OPT_OBJSTORE, OPT_ONCE, OPT_START,
+	OPT_SYNC_INTERVAL,
 };
 
 static const struct option longopts[] = {
-	{ "bucket",	  required_argument, NULL, OPT_BUCKET },
-	{ "end",	  required_argument, NULL, OPT_END },
-	{ "format",	  required_argument, NULL, OPT_FORMAT },
-	{ "help",	  no_argument,	     NULL, 'h' },
-	{ "label-values", required_argument, NULL, OPT_LABEL_VALUES },
-	{ "labels",	  no_argument,	     NULL, OPT_LABELS },
-	{ "log.level",	  required_argument, NULL, OPT_LOG_LEVEL },
-	{ "match",	  required_argument, NULL, OPT_MATCH },
-	{ "once",	  no_argument,	     NULL, OPT_ONCE },
-	{ "start",	  required_argument, NULL, OPT_START },
-	{ "version",	  no_argument,	     NULL, 'V' },
+	{ "bucket",		 required_argument, NULL, OPT_BUCKET },
+	{ "chunk-cache-size",	 required_argument, NULL, OPT_CHUNK_CACHE },
+	{ "chunk-pool-size",	 required_argument, NULL, OPT_CHUNK_CACHE },
+	{ "data-dir",		 required_argument, NULL, OPT_DATA_DIR },
+	{ "end",		 required_argument, NULL, OPT_END },
+	{ "format",		 required_argument, NULL, OPT_FORMAT },
+	{ "help",		 no_argument,	    NULL, 'h' },
+	{ "http-address",	 required_argument, NULL, OPT_HTTP_ADDRESS },
+	{ "index-cache-size",	 required_argument, NULL, OPT_INDEX_CACHE },
+	{ "label-values",	 required_argument, NULL, OPT_LABEL_VALUES },
+	{ "labels",		 no_argument,	    NULL, OPT_LABELS },
+	{ "log.level",		 required_argument, NULL, OPT_LOG_LEVEL },
+	{ "match",		 required_argument, NULL, OPT_MATCH },
+	{ "objstore.config-file", required_argument, NULL, OPT_OBJSTORE },
+	{ "once",		 no_argument,	    NULL, OPT_ONCE },
+	{ "start",		 required_argument, NULL, OPT_START },
+	{ "sync-interval",	 required_argument, NULL, OPT_SYNC_INTERVAL },
+	{ "version",		 no_argument,	    NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -45,27 +62,37 @@ static void __attribute__((noreturn))
 usage(FILE *fp, int status)
 {
 	fprintf(fp,
-"usage: %s --once --bucket=URL [--match=SELECTOR]... [--start=TIME]\n"
-"       [--end=TIME] [--format=values|chunks | --labels | --label-values=NAME]\n"
+"usage: %s (--objstore.config-file=FILE | --bucket=URL)\n"
+"       [--http-address=HOST:PORT] [--data-dir=DIR] [--sync-interval=DURATION]\n"
+"       [--chunk-cache-size=SIZE] [--index-cache-size=SIZE] [--log.level=LEVEL]\n"
+"   or: %s --once (--objstore.config-file=FILE | --bucket=URL)\n"
+"       [--match=SELECTOR]... [--start=TIME] [--end=TIME]\n"
+"       [--format=values|chunks | --labels | --label-values=NAME]\n"
 "\n"
-"Answer one query over the blocks of a directory bucket on stdout: the\n"
-"series lines of docs/FORMATS.md, sorted by label set, each series once\n"
-"with its samples from every block; or label names or values, one JSON\n"
-"string per line.\n"
+"Serve the TSDB blocks of a bucket over HTTP (Prometheus remote read, the\n"
+"series and labels API, /api/v1/export), or with --once answer one query\n"
+"on stdout: series lines (docs/FORMATS.md) or label names or values.\n"
 "\n"
-"      --bucket=URL           file:///dir or a plain directory\n"
-"      --end=TIME             last millisecond, RFC 3339 or Unix seconds\n"
-"      --format=FORMAT        values (default) or chunks (raw XOR chunks)\n"
-"  -h, --help                 this text\n"
-"      --label-values=NAME    print the values of label NAME\n"
-"      --labels               print the label names\n"
-"      --log.level=LEVEL      debug, info, warn, error (info)\n"
-"      --match=SELECTOR       series selector, e.g. 'up{job=~\"a|b\"}'\n"
-"                             (repeatable: the union; default every series)\n"
-"      --once                 answer one query and exit\n"
-"      --start=TIME           first millisecond, RFC 3339 or Unix seconds\n"
-"  -V, --version              print the version\n",
-	    program_invocation_short_name);
+"      --bucket=URL                 s3://bucket/prefix?endpoint=..., file:///dir\n"
+"                                   or a directory\n"
+"      --chunk-cache-size=SIZE      remote chunk page cache (2GB)\n"
+"      --chunk-pool-size=SIZE       the same, Thanos' name\n"
+"      --data-dir=DIR               index copies of remote blocks (./data)\n"
+"      --end=TIME                   --once: last millisecond (RFC 3339 or Unix s)\n"
+"      --format=FORMAT              --once: values (default) or chunks\n"
+"  -h, --help                       this text\n"
+"      --http-address=HOST:PORT     listen address (0.0.0.0:10902)\n"
+"      --index-cache-size=SIZE      accepted for Thanos; indexes are mapped\n"
+"      --label-values=NAME          --once: print the values of label NAME\n"
+"      --labels                     --once: print the label names\n"
+"      --log.level=LEVEL            debug, info, warn, error (info)\n"
+"      --match=SELECTOR             --once: series selector (repeatable)\n"
+"      --objstore.config-file=FILE  Thanos objstore YAML naming the bucket\n"
+"      --once                       answer one query and exit\n"
+"      --start=TIME                 --once: first millisecond\n"
+"      --sync-interval=DURATION     how often to sync the bucket (3m)\n"
+"  -V, --version                    print the version\n",
+	    program_invocation_short_name, program_invocation_short_name);
 	exit(status);
 }
 
@@ -80,59 +107,70 @@ time_arg(const char *opt, const char *s)
 	return ms;
 }
 
-/* file:///dir or a plain path; other schemes come with the bucket layer. */
-static const char *
-bucket_dir(const char *url)
+static size_t
+size_arg(const char *opt, const char *s)
 {
-	if (strncmp(url, "file://", 7) == 0) {
-		if (url[7] != '/')
-			errx(EXIT_USAGE, "--bucket: '%s': a file:// URL needs "
-			    "an absolute path (file:///dir)", url);
-		return url + 7;
-	}
-	if (strstr(url, "://") != NULL)
-		errx(EXIT_USAGE, "--bucket: '%s': only file:// buckets are "
-		    "supported in --once mode yet", url);
-	return url;
+	char e[ERR_MAX];
+	uint64_t n;
+
+	if (parse_size(s, &n, e) == -1)
+		errx(EXIT_USAGE, "--%s: %s", opt, e);
+	return (size_t)n;
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct once o = {
-		.mint = INT64_MIN, .maxt = INT64_MAX,
-		.what = ONCE_SERIES, .format = ONCE_VALUES,
-	};
+struct args {
+	struct once	 o;
+	struct serve_config sc;
+	const char	*bucket_url, *objstore;
+	int		 once;
 	struct tsdb_selector sel[MAX_MATCH];
-	char errbuf[ERR_MAX];
-	int ch, once = 0, rc;
-	size_t nsel = 0;
+	size_t		 nsel;
+};
+
+static void
+parse_args(struct args *a, int argc, char *argv[])
+{
+	char e[ERR_MAX];
+	int64_t ms;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_BUCKET:
-			o.dir = bucket_dir(optarg);
+			a->bucket_url = optarg;
+			break;
+		case OPT_CHUNK_CACHE:
+			a->sc.cache_bytes = size_arg("chunk-cache-size", optarg);
+			break;
+		case OPT_DATA_DIR:
+			a->sc.data_dir = a->o.data_dir = optarg;
 			break;
 		case OPT_END:
-			o.maxt = time_arg("end", optarg);
+			a->o.maxt = time_arg("end", optarg);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "values") == 0)
-				o.format = ONCE_VALUES;
+				a->o.format = EXPORT_VALUES;
 			else if (strcmp(optarg, "chunks") == 0)
-				o.format = ONCE_CHUNKS;
+				a->o.format = EXPORT_CHUNKS;
 			else
 				errx(EXIT_USAGE, "--format: '%s' is not values "
 				    "or chunks", optarg);
 			break;
 		case 'h':
 			usage(stdout, EXIT_SUCCESS);
+		case OPT_HTTP_ADDRESS:
+			a->sc.http_address = optarg;
+			break;
+		case OPT_INDEX_CACHE:
+			(void)size_arg("index-cache-size", optarg);
+			break;
 		case OPT_LABEL_VALUES:
-			o.what = ONCE_LABEL_VALUES;
-			o.label = optarg;
+			a->o.what = ONCE_LABEL_VALUES;
+			a->o.label = optarg;
 			break;
 		case OPT_LABELS:
-			o.what = ONCE_LABELS;
+			a->o.what = ONCE_LABELS;
 			break;
 		case OPT_LOG_LEVEL:
 			if (log_set_level(optarg) == -1)
@@ -140,55 +178,118 @@ main(int argc, char *argv[])
 				    "of debug, info, warn, error", optarg);
 			break;
 		case OPT_MATCH:
-			if (nsel == MAX_MATCH)
+			if (a->nsel == MAX_MATCH)
 				errx(EXIT_USAGE, "more than %d --match", MAX_MATCH);
-			if (matcher_parse_selector(optarg, &sel[nsel].m,
-			    &sel[nsel].n, errbuf) == -1)
-				errx(EXIT_USAGE, "--match: %s", errbuf);
-			nsel++;
+			if (matcher_parse_selector(optarg, &a->sel[a->nsel].m,
+			    &a->sel[a->nsel].n, e) == -1)
+				errx(EXIT_USAGE, "--match: %s", e);
+			a->nsel++;
+			break;
+		case OPT_OBJSTORE:
+			a->objstore = optarg;
 			break;
 		case OPT_ONCE:
-			once = 1;
+			a->once = 1;
 			break;
 		case OPT_START:
-			o.mint = time_arg("start", optarg);
+			a->o.mint = time_arg("start", optarg);
+			break;
+		case OPT_SYNC_INTERVAL:
+			if (parse_duration(optarg, &ms, e) == -1 || ms <= 0)
+				errx(EXIT_USAGE, "--sync-interval: %s", ms <= 0 ?
+				    "must be positive" : e);
+			a->sc.sync_interval_ms = ms;
 			break;
 		case 'V':
 			printf("%s %s\n", program_invocation_short_name, VERSION);
-			return io_close_stdout() == 0 ? EXIT_SUCCESS :
-			    EXIT_FAILURE;
+			exit(io_close_stdout() == 0 ? EXIT_SUCCESS :
+			    EXIT_FAILURE);
 		default:
 			usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
 		usage(stderr, EXIT_USAGE);
-	if (!once)
-		errx(EXIT_USAGE, "only --once is implemented in this version");
-	if (o.dir == NULL)
-		errx(EXIT_USAGE, "--once needs --bucket");
-	if (o.mint > o.maxt)
+	if ((a->bucket_url == NULL) == (a->objstore == NULL))
+		errx(EXIT_USAGE, "name the bucket with exactly one of "
+		    "--objstore.config-file and --bucket");
+	if (!a->once && (a->nsel || a->o.what != ONCE_SERIES))
+		errx(EXIT_USAGE, "--match, --labels and --label-values need "
+		    "--once");
+	if (a->o.mint > a->o.maxt)
 		errx(EXIT_USAGE, "--start is after --end");
-	if (o.format == ONCE_CHUNKS && o.what != ONCE_SERIES)
+	if (a->o.format == EXPORT_CHUNKS && a->o.what != ONCE_SERIES)
 		errx(EXIT_USAGE, "--format applies to series, not to --labels "
 		    "or --label-values");
-	if (nsel > 0) {
-		o.sel = sel;
-		o.nsel = nsel;
-	} else if (o.what == ONCE_SERIES) {
+}
+
+static int
+run_once(struct args *a, char *err)
+{
+	char tmp[] = "/tmp/store-serve.XXXXXX";
+	int r;
+
+	a->o.sel = a->sel;
+	a->o.nsel = a->nsel;
+	if (a->nsel == 0 && a->o.what == ONCE_SERIES) {
 		/* Every series: promtool tsdb dump's default selector. */
-		if (matcher_parse_selector("{__name__=~\"(?s:.+)\"}", &sel[0].m,
-		    &sel[0].n, errbuf) == -1)
-			errx(EXIT_FAILURE, "%s", errbuf);
-		o.sel = sel;
-		o.nsel = nsel = 1;
+		if (matcher_parse_selector("{__name__=~\"(?s:.+)\"}",
+		    &a->sel[0].m, &a->sel[0].n, err) == -1)
+			return -1;
+		a->o.nsel = a->nsel = 1;
 	}
-	rc = once_run(&o, stdout, errbuf);
-	for (size_t i = 0; i < nsel; i++)
-		matchers_free(sel[i].m, sel[i].n);
-	if (rc == -1) {
+	/* Index copies of remote blocks need a place; a scratch one. */
+	if (a->o.data_dir == NULL) {
+		if (mkdtemp(tmp) == NULL)
+			return errbuf_sys(err, "mkdtemp");
+		a->o.data_dir = tmp;
+	}
+	r = once_run(&a->o, stdout, err);
+	if (a->o.data_dir == tmp)
+		rmdir(tmp);
+	if (r == -1)
 		fflush(stdout);
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args a = {
+		.o = { .mint = INT64_MIN, .maxt = INT64_MAX,
+		    .what = ONCE_SERIES, .format = EXPORT_VALUES },
+		.sc = { .data_dir = "./data", .http_address = "0.0.0.0:10902",
+		    .sync_interval_ms = 3 * 60 * 1000,
+		    .cache_bytes = (size_t)2 << 30, .sigfd = -1 },
+	};
+	struct bucket *bkt;
+	char errbuf[ERR_MAX];
+	int rc;
+
+	parse_args(&a, argc, argv);
+	/* Signals blocked before curl or libmicrohttpd start threads. */
+	if (!a.once && (a.sc.sigfd = sig_open()) == -1)
+		err(EXIT_FAILURE, "signalfd");
+	if (http_init(errbuf) == -1)
 		errx(EXIT_FAILURE, "%s", errbuf);
+	bkt = a.objstore ? bucket_open_config_file(a.objstore, errbuf) :
+	    bucket_open_url(a.bucket_url, errbuf);
+	if (bkt == NULL)
+		errx(EXIT_FAILURE, "%s", errbuf);
+	a.o.bkt = a.sc.bkt = bkt;
+	bkt->abort_fd = a.sc.sigfd;
+	if (a.once)
+		rc = run_once(&a, errbuf);
+	else {
+		if (mkdir(a.sc.data_dir, 0750) == -1 && errno != EEXIST)
+			err(EXIT_FAILURE, "%s", a.sc.data_dir);
+		rc = serve_run(&a.sc, errbuf);
 	}
+	for (size_t i = 0; i < a.nsel; i++)
+		matchers_free(a.sel[i].m, a.sel[i].n);
+	bucket_free(bkt);
+	http_cleanup();
+	if (rc == -1)
+		errx(EXIT_FAILURE, "%s", errbuf);
 	return io_close_stdout() == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

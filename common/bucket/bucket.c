@@ -201,6 +201,20 @@ bucket_full(struct bucket *b, enum bucket_op op, const char *what,
 	return 0;
 }
 
+char *
+bucket_local_path(struct bucket *b, const char *key)
+{
+	char err[ERR_MAX], *full, *path;
+
+	if (b->ops->local_path == NULL)
+		return NULL;
+	if (bucket_full(b, BUCKET_OP_ATTRIBUTES, "path", key, &full, err) == -1)
+		return NULL;
+	path = b->ops->local_path(b, full);
+	free(full);
+	return path;
+}
+
 int
 bucket_set_prefix(struct bucket *b, const char *prefix, char err[ERR_MAX])
 {

@@ -113,6 +113,9 @@ struct bucket_ops {
 		    bucket_list_fn emit, void *arg, char *err);
 	int	(*del)(struct bucket *b, const char *key, char *err);
 	void	(*free)(struct bucket *b);
+	/* The local file holding key (a new string), for backends that
+	 * have one; NULL if none. */
+	char	*(*local_path)(struct bucket *b, const char *key);
 };
 
 struct bucket {
@@ -191,6 +194,11 @@ int	bucket_list(struct bucket *b, const char *prefix, int delim,
 int	bucket_delete(struct bucket *b, const char *key, char err[ERR_MAX]);
 
 /* Thanos' label for op: "get", "get_range", ... */
+/* The local file that holds key, as a new string, when the bucket is a
+ * directory bucket: readers may then map it in place instead of copying.
+ * NULL for other buckets (or ENOMEM, or a bad key). */
+char	*bucket_local_path(struct bucket *b, const char *key);
+
 const char *bucket_op_name(enum bucket_op op);
 
 /* A snapshot of the counters (each read atomically). */

@@ -36,9 +36,10 @@ static int	fs_list(struct bucket *, const char *, int, bucket_list_fn,
 		    void *, char *);
 static int	fs_del(struct bucket *, const char *, char *);
 static void	fs_free(struct bucket *);
+static char	*fs_local_path(struct bucket *, const char *);
 
 static const struct bucket_ops fs_ops = {
-	fs_get, fs_head, fs_put, fs_list, fs_del, fs_free
+	fs_get, fs_head, fs_put, fs_list, fs_del, fs_free, fs_local_path
 };
 
 /* root + "/" + key as a new string, or NULL (ENOMEM). */
@@ -51,6 +52,12 @@ fs_path(const struct fsb *f, const char *key)
 	    key) == -1)
 		return NULL;
 	return p;
+}
+
+static char *
+fs_local_path(struct bucket *b, const char *key)
+{
+	return fs_path(b->impl, key);
 }
 
 struct bucket *

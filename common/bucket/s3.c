@@ -65,7 +65,7 @@ static int	s3_del(struct bucket *, const char *, char *);
 static void	s3_free(struct bucket *);
 
 static const struct bucket_ops s3_ops = {
-	s3_get, s3_head, s3_put, s3_list, s3_del, s3_free
+	s3_get, s3_head, s3_put, s3_list, s3_del, s3_free, NULL
 };
 
 void

@@ -60,6 +60,51 @@ fail_dir:
 	return -1;
 }
 
+int
+tsdb_block_open_parts(struct tsdb_block *b, const char *name,
+    const char *meta, size_t metalen, struct tsdb_source *index,
+    struct tsdb_source *seg, size_t nseg, const void *tomb, size_t tomblen,
+    char *err)
+{
+	char mname[4096];
+
+	memset(b, 0, sizeof(*b));
+	b->isrc = *index;
+	if ((b->dir = strdup(name)) == NULL) {
+		errbuf_sys(err, "%s", name);
+		goto fail_src;
+	}
+	snprintf(mname, sizeof(mname), "%s/meta.json", name);
+	if (tsdb_meta_parse(&b->meta, meta, metalen, mname, err) == -1)
+		goto fail_dir;
+	if (tsdb_index_open(&b->ix, &b->isrc, err) == -1)
+		goto fail_meta;
+	if (tsdb_chunks_open_sources(&b->ch, seg, nseg, err) == -1) {
+		seg = NULL;
+		goto fail_ix;
+	}
+	seg = NULL;
+	if (tomb && tsdb_tombstones_parse(&b->tomb, tomb, tomblen, name,
+	    err) == -1)
+		goto fail_ch;
+	return 0;
+fail_ch:
+	tsdb_chunks_close(&b->ch);
+fail_ix:
+	tsdb_index_close(&b->ix);
+fail_meta:
+	tsdb_meta_release(&b->meta);
+fail_dir:
+	free(b->dir);
+	b->dir = NULL;
+fail_src:
+	tsdb_source_close(&b->isrc);
+	for (size_t i = 0; seg && i < nseg; i++)
+		tsdb_source_close(&seg[i]);
+	free(seg);
+	return -1;
+}
+
 void
 tsdb_block_close(struct tsdb_block *b)
 {

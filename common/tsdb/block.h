@@ -24,6 +24,13 @@ struct tsdb_block {
 /* Open the block in dir (local files, memory-mapped).  -1 with a message
  * naming the file at fault. */
 int	tsdb_block_open_dir(struct tsdb_block *b, const char *dir, char *err);
+/* Open a block from parts fetched elsewhere (a remote bucket): meta.json
+ * bytes, an index source and nseg chunk segment sources (both taken
+ * over, also on failure), tombstones bytes or NULL.  name is for errors. */
+int	tsdb_block_open_parts(struct tsdb_block *b, const char *name,
+	    const char *meta, size_t metalen, struct tsdb_source *index,
+	    struct tsdb_source *seg, size_t nseg, const void *tomb,
+	    size_t tomblen, char *err);
 void	tsdb_block_close(struct tsdb_block *b);
 
 /* Is name (a directory entry) a block directory name: a ULID, not one of
