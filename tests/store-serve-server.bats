@@ -176,3 +176,93 @@ blocks_loaded() {
 	wait_until 60 store_ready
 	[ "$(curl -sf "$STORE/api/v1/label/__name__/values" | jq '.data | length')" -eq 10 ]
 }
+
+# start_reader STORE_URL: a real Prometheus 2.42 with no data of its own
+# whose remote_read points at the store; sets READER.
+start_reader() {
+	local port
+	port=$(freeport)
+	READER=http://127.0.0.1:$port
+	cat >"$D/reader.yml" <<YML
+remote_read:
+  - url: $1/api/v1/read
+    read_recent: true
+YML
+	bg prometheus --config.file="$D/reader.yml" --storage.tsdb.path="$D/reader" \
+		--web.listen-address="127.0.0.1:$port" >"$D/reader.log" 2>&1
+}
+
+reader_ready() {
+	curl -sf "$READER/-/ready" >/dev/null
+}
+
+# range BASE QUERY: the result of a query_range over the data, sorted.
+range() {
+	curl -sf --data-urlencode "query=$2" -d start=1700000000 -d end=1700018000 \
+		-d step=60 "$1/api/v1/query_range" | jq -S -c '.data.result | sort_by(.metric)'
+}
+
+remote_read_matches() {
+	for q in 'app_1_requests_total' 'app_5_temperature{instance=~"host-[12].*"}' \
+		'rate(app_2_requests_total[5m])' 'sum by (job) (rate(app_0_requests_total[10m]))' \
+		'{__name__=~"app_[3-6].*",job=~"api|db",shard!="1"}' \
+		'max_over_time(app_6_temperature[30m])' 'count(app_7_temperature > 0)'; do
+		want=$(range "$PROM_URL" "$q" | jq -S -c "$1")
+		got=$(range "$READER" "$q")
+		[ "$want" = "$got" ] || { echo "query: $q"; diff <(jq -c '.[] | .metric, .values[]' <<<"$want") <(jq -c '.[] | .metric, .values[]' <<<"$got") | head; return 1; }
+	done
+}
+
+@test "remote read: a Prometheus reading the store answers as one holding the blocks" {
+	"$TOP/scripts/gen-openmetrics" 100 5 30 31 >g.om
+	make_blocks g.om B
+	start_prom_on B
+	start_store --bucket="$D/B"
+	wait_until 30 store_ready
+	start_reader "$STORE"
+	wait_until 30 prometheus_ready
+	wait_until 30 reader_ready
+	remote_read_matches .
+	[ "$(range "$READER" app_1_requests_total | jq length)" -gt 0 ]
+	# Both response types, asked for directly.
+	for t in samples chunks; do
+		"$STRATA_TOOLS/remote-read" "$STORE/api/v1/read" --type=$t \
+			--match='{job="api"}' >rr-$t
+		store-serve --once --bucket="$D/B" --match='{job="api"}' | cmp - rr-$t
+	done
+}
+
+@test "remote read with external labels from the bucket, and from S3" {
+	start_moto
+	"$TOP/scripts/gen-openmetrics" 60 5 30 32 >g.om
+	make_blocks g.om B
+	start_prom_on B
+	rm -rf B/wal B/chunks_head
+	for b in B/01*; do
+		jq '. + {thanos: {labels: {cluster: "eu1", replica: "a"}, downsample: {resolution: 0}, source: "sidecar"}}' \
+			"$b/meta.json" >m && mv m "$b/meta.json"
+	done
+	moto_aws s3 cp --recursive --quiet B s3://strata/
+	start_store --objstore.config-file="$MOTO_DIR/objstore.yml"
+	wait_until 30 store_ready
+	start_reader "$STORE"
+	wait_until 30 prometheus_ready
+	wait_until 30 reader_ready
+	# The store adds the external labels; the local Prometheus does not.
+	# (Aggregations that drop the labels drop them on both sides.)
+	remote_read_matches 'map(if (.metric | has("instance")) then .metric += {cluster: "eu1", replica: "a"} else . end)'
+	want=$(range "$PROM_URL" 'app_1_requests_total' | jq -S -c 'map(.metric += {cluster: "eu1", replica: "a"})')
+	[ "$(range "$READER" 'app_1_requests_total{cluster="eu1"}')" = "$want" ]
+	[ "$(range "$READER" 'app_1_requests_total{cluster="us1"}')" = '[]' ]
+}
+
+@test "remote read: bad requests get 400, an unknown response type too" {
+	"$TOP/scripts/gen-openmetrics" 5 1 60 1 >g.om
+	make_blocks g.om B
+	start_store --bucket="$D/B"
+	wait_until 30 store_ready
+	run curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary 'garbage' "$STORE/api/v1/read"
+	[ "$output" = 400 ]
+	run curl -s -o /dev/null -w '%{http_code}' "$STORE/api/v1/read"
+	[ "$output" = 405 ]
+}

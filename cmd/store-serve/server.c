@@ -7,6 +7,7 @@
 #include "series/export.h"
 #include "series/jsonl.h"
 #include "tsdb/labelquery.h"
+#include "read.h"
 #include "server.h"
 
 /* A request's view of the store: a snapshot and its blocks as an array. */
@@ -321,6 +322,7 @@ server_routes(struct server *sv)
 		    "label_values" },
 		{ "GET|POST", "/api/v1/export", export, NULL, "export" },
 		{ "GET", "/api/v1/blocks", blocks, NULL, "blocks" },
+		{ "POST", "/api/v1/read", read_handler, NULL, "read" },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 
