@@ -78,14 +78,14 @@ median_ms() {
 start=1700000000
 end=$((start + hours * 3600))
 echo "store-serve vs Prometheus 2.42 on the same $nblocks blocks ($series series, ${hours}h at ${step}s)"
-echo "  remote read, same request to both (median of $runs, ms):"
+echo "  remote read, same request to both, raw response (median of $runs, ms):"
 printf '    %-52s %8s %8s %6s\n' request prometheus store ratio
 for sel in 'app_1_requests_total' '{job="api",__name__=~"app_[0-4].*"}' \
 	'app_5_temperature{instance="host-1:9100"}'; do
 	for t in samples chunks; do
-		a=$(median_ms "$tools/remote-read" "$P/api/v1/read" --type=$t --match="$sel" \
+		a=$(median_ms "$tools/remote-read" "$P/api/v1/read" --raw --type=$t --match="$sel" \
 			--start=$((start * 1000)) --end=$((end * 1000)))
-		b=$(median_ms "$tools/remote-read" "$S/api/v1/read" --type=$t --match="$sel" \
+		b=$(median_ms "$tools/remote-read" "$S/api/v1/read" --raw --type=$t --match="$sel" \
 			--start=$((start * 1000)) --end=$((end * 1000)))
 		printf '    %-52s %8d %8d %5.1fx\n' "$sel ($t)" "$a" "$b" \
 			"$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (b > 0 ? b : 1) }')"
@@ -103,5 +103,10 @@ for expr in 'sum by (job) (rate(app_1_requests_total[10m]))' \
 		"$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (b > 0 ? b : 1) }')"
 done
 hwm() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }
+# Resident now, split: anonymous memory is the process's own; file pages
+# are the memory-mapped blocks, the kernel's page cache (evictable).
+split_rss() { awk '/^RssAnon|^RssFile/ { printf "%s %s KiB  ", $1, $2 }' "/proc/$1/status"; }
 ps=$(hwm "$prom_pid") ss=$(hwm "$store_pid")
 echo "  peak RSS: prometheus $ps KiB, store-serve $ss KiB: store-serve uses $(awk -v a="$ps" -v b="$ss" 'BEGIN { printf "%.1f", a / b }')x less"
+echo "  now: prometheus $(split_rss "$prom_pid")"
+echo "       store-serve $(split_rss "$store_pid")"
