@@ -10,20 +10,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/bin
 series=${SERIES:-10000} hours=${HOURS:-2} step=${STEP:-15}
-cache=$top/bench/.cache/blocks-$series-$hours-$step
+cache=$("$top/scripts/bench-blocks" "$series" "$hours" "$step")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ ! -d "$cache" ]; then
-	echo "  generating $series series x ${hours}h at ${step}s ..."
-	rm -rf "$cache.new"
-	mkdir -p "$cache.new"
-	"$top/scripts/gen-openmetrics" "$series" "$hours" "$step" 1 >"$tmp/data.om"
-	promtool tsdb create-blocks-from openmetrics -q "$tmp/data.om" "$cache.new" >/dev/null
-	rm -f "$tmp/data.om"
-	mkdir -p "$cache.new/wal"
-	mv "$cache.new" "$cache"
-fi
 
 # measure NAME CMD...: wall seconds and peak RSS (KiB) of CMD into
 # NAME_s and NAME_kib; its output is kept in $tmp/NAME.out.

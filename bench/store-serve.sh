@@ -14,7 +14,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/bin tools=$top/build/tools
 series=${SERIES:-10000} hours=${HOURS:-40} step=${STEP:-60} runs=${RUNS:-5}
-cache=$top/bench/.cache/blocks-$series-$hours-$step
+cache=$("$top/scripts/bench-blocks" "$series" "$hours" "$step")
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -24,16 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -d "$cache" ]; then
-	echo "  generating $series series x ${hours}h at ${step}s ..."
-	rm -rf "$cache.new"
-	mkdir -p "$cache.new"
-	"$top/scripts/gen-openmetrics" "$series" "$hours" "$step" 1 >"$tmp/data.om"
-	promtool tsdb create-blocks-from openmetrics -q "$tmp/data.om" "$cache.new" >/dev/null
-	rm -f "$tmp/data.om"
-	mkdir -p "$cache.new/wal"
-	mv "$cache.new" "$cache"
-fi
 nblocks=$(ls -d "$cache"/01* | wc -l)
 
 port() { "$tools/freeport"; }

@@ -101,7 +101,7 @@ series(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 			if (!first)
 				buf_addch(&resp->body, ',');
 			first = 0;
-			if (promapi_add_labels(&resp->body, s->labels) == -1) {
+			if (jsonl_add_labels(&resp->body, s->labels) == -1) {
 				r = errbuf_sys(err, "series");
 				break;
 			}
@@ -161,19 +161,6 @@ labels(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	return 0;
 }
 
-static int
-valid_label_name(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-	    *s == '_'))
-		return 0;
-	for (s++; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
 /* /api/v1/label/NAME/values */
 static int
 label_values(struct httpd_req *req, struct httpd_resp *resp, void *arg)
@@ -192,7 +179,7 @@ label_values(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	}
 	memcpy(name, path, (size_t)(slash - path));
 	name[slash - path] = '\0';
-	if (!valid_label_name(name))
+	if (!labels_valid_name(name))
 		return promapi_error(resp, 400, "bad_data", "invalid label "
 		    "name: \"%s\"", name);
 	if (get_params(req, resp, &p, 0) == -1)

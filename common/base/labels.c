@@ -29,6 +29,19 @@ str_eq(struct str a, const char *s)
 }
 
 int
+labels_valid_name(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	    *s == '_'))
+		return 0;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int
 labels_add(struct labels *l, struct str name, struct str value)
 {
 	if (l->n == l->cap) {

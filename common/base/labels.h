@@ -39,6 +39,9 @@ struct str	str_of(const char *s);
 int	str_cmp(struct str a, struct str b);
 int	str_eq(struct str a, const char *s);
 
+/* Is s a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)? */
+int	labels_valid_name(const char *s);
+
 /* Append a pair (not sorted: call labels_sort if order is not known).
  * -1 on ENOMEM. */
 int	labels_add(struct labels *l, struct str name, struct str value);

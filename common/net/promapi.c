@@ -92,17 +92,3 @@ promapi_selectors(const struct httpd_req *req, struct tsdb_selector **sel,
 	return 0;
 }
 
-int
-promapi_add_labels(struct buf *b, const struct labels *l)
-{
-	int r = buf_addch(b, '{');
-
-	for (size_t i = 0; i < l->n && r == 0; i++) {
-		if (i > 0)
-			r |= buf_addch(b, ',');
-		r |= jsonl_add_string(b, l->v[i].name.p, l->v[i].name.n);
-		r |= buf_addch(b, ':');
-		r |= jsonl_add_string(b, l->v[i].value.p, l->v[i].value.n);
-	}
-	return r | buf_addch(b, '}');
-}

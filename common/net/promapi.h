@@ -44,7 +44,4 @@ int	promapi_selectors(const struct httpd_req *req,
 	    struct tsdb_selector **sel, size_t *n, char *err);
 void	promapi_selectors_free(struct tsdb_selector *sel, size_t n);
 
-/* A label set as a JSON object, in label order. */
-int	promapi_add_labels(struct buf *b, const struct labels *l);
-
 #endif

@@ -387,23 +387,10 @@ dedup_merge(enum dedup_func f, const struct dedup_replica *r, size_t k,
 
 /* --- the stream of series lines ----------------------------------------- */
 
-static int
-valid_name(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-	    *s == '_'))
-		return 0;
-	for (s++; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
 int
 dedup_add_label(struct dedup *d, const char *name)
 {
-	if (d->nnames == DEDUP_MAX_LABELS || !valid_name(name))
+	if (d->nnames == DEDUP_MAX_LABELS || !labels_valid_name(name))
 		return -1;
 	for (size_t i = 0; i < d->nnames; i++)
 		if (strcmp(d->names[i], name) == 0)

@@ -111,9 +111,9 @@ jsonl_add_string(struct buf *b, const char *s, size_t n)
 }
 
 int
-jsonl_begin(struct buf *b, const struct labels *l)
+jsonl_add_labels(struct buf *b, const struct labels *l)
 {
-	int r = buf_addstr(b, "{\"metric\":{");
+	int r = buf_addch(b, '{');
 
 	for (size_t i = 0; i < l->n && r == 0; i++) {
 		if (i > 0)
@@ -123,6 +123,12 @@ jsonl_begin(struct buf *b, const struct labels *l)
 		r |= jsonl_add_string(b, l->v[i].value.p, l->v[i].value.n);
 	}
 	return r | buf_addch(b, '}');
+}
+
+int
+jsonl_begin(struct buf *b, const struct labels *l)
+{
+	return buf_addstr(b, "{\"metric\":") | jsonl_add_labels(b, l);
 }
 
 int
