@@ -4,15 +4,15 @@
 # server (signatures checked), and "cp -r" for a directory bucket.
 # Prints wall time, CPU time (user + sys) and peak RSS of each, and the
 # ratios.  The blocks (10,000 series x 2 h at 15 s, from the project's
-# generator through promtool) are cached in bench/.cache/, shared with
-# bench/store-serve-once.sh.
+# generator through promtool) come from scripts/bench-blocks, cached in
+# bench/.cache/ for every benchmark.
 #
 #	SERIES=10000 HOURS=2 STEP=15 bench/block-upload.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/bin
 series=${SERIES:-10000} hours=${HOURS:-2} step=${STEP:-15}
-cache=$top/bench/.cache/blocks-$series-$hours-$step
+cache=$("$top/scripts/bench-blocks" "$series" "$hours" "$step")
 tmp=$(mktemp -d)
 moto_pid=
 cleanup() {
@@ -22,17 +22,6 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=../scripts/pyenv-path
 . "$top/scripts/pyenv-path"
-
-if [ ! -d "$cache" ]; then
-	echo "  generating $series series x ${hours}h at ${step}s ..."
-	rm -rf "$cache.new"
-	mkdir -p "$cache.new"
-	"$top/scripts/gen-openmetrics" "$series" "$hours" "$step" 1 >"$tmp/data.om"
-	promtool tsdb create-blocks-from openmetrics -q "$tmp/data.om" "$cache.new" >/dev/null
-	rm -f "$tmp/data.om"
-	mkdir -p "$cache.new/wal"
-	mv "$cache.new" "$cache"
-fi
 
 # measure NAME CMD...: wall seconds, CPU seconds and peak RSS (KiB) of
 # CMD into NAME_s, NAME_cpu and NAME_kib.

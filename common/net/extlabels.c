@@ -11,20 +11,6 @@
 #include "net/extlabels.h"
 #include "net/http.h"
 
-static int
-valid_name(const char *s)
-{
-	const char *p;
-
-	if (*s == '\0' || (*s >= '0' && *s <= '9'))
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_'))
-			return 0;
-	return 1;
-}
-
 void
 extlabels_release(struct extlabels *e)
 {
@@ -48,7 +34,7 @@ extlabels_add(struct extlabels *e, const char *name, const char *value,
 	size_t i, at;
 	int c;
 
-	if (!valid_name(name))
+	if (!labels_valid_name(name))
 		return errbuf_set(err, "'%s' is not a valid label name",
 		    parse_quote(name, q));
 	if (*value == '\0')
