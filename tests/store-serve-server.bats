@@ -164,7 +164,7 @@ blocks_loaded() {
 	make_blocks g.om B
 	rm -rf B/wal B/chunks_head
 	moto_aws s3 cp --recursive --quiet B s3://strata/
-	# The store talks to moto through a forwarder we can stop.
+	# The store talks to moto through a proxy that is not there yet.
 	fport=$(freeport)
 	sed "s/endpoint: .*/endpoint: 127.0.0.1:$fport\n  max_retries: 1/" "$MOTO_DIR/objstore.yml" >via.yml
 	start_store --objstore.config-file=via.yml
@@ -172,7 +172,7 @@ blocks_loaded() {
 	run curl -s -o /dev/null -w '%{http_code}' "$STORE/-/ready"
 	[ "$output" = 503 ]
 	curl -sf "$STORE/-/healthy" >/dev/null
-	bg "$STRATA_TOOLS/tcpfwd" "$fport" "${S3_ENDPOINT#*:}"
+	bg "$STRATA_TOOLS/tcp-proxy" "$fport" "${S3_ENDPOINT#*:}"
 	wait_until 60 store_ready
 	[ "$(curl -sf "$STORE/api/v1/label/__name__/values" | jq '.data | length')" -eq 10 ]
 }
