@@ -9,6 +9,7 @@
 #include "base/labels.h"
 #include "base/parse.h"
 #include "net/extlabels.h"
+#include "net/promapi.h"
 #include "net/http.h"
 
 void
@@ -169,36 +170,15 @@ int
 extlabels_fetch(struct extlabels *e, const char *url, int abort_fd,
     char err[ERR_MAX])
 {
-	struct http_request req = HTTP_REQUEST_INIT;
-	struct http_response resp;
 	struct buf u = BUF_INIT(BUF_NOMAX);
-	json_error_t je;
-	json_t *doc = NULL, *y;
-	size_t n = strlen(url);
+	json_t *doc, *data, *y;
 	int rc = -1;
 
-	http_response_init(&resp);
-	/* Path-joined, so a base path (/prometheus) is kept. */
-	while (n > 0 && url[n - 1] == '/')
-		n--;
-	if (buf_add(&u, url, n) == -1 ||
-	    buf_addstr(&u, "/api/v1/status/config") == -1) {
-		errbuf_sys(err, "%s", url);
+	if (promapi_get(url, "/api/v1/status/config", abort_fd,
+	    EXTLABELS_TIMEOUT_MS, EXTLABELS_CONFIG_MAX, &u,
+	    (struct json_t **)&doc, (struct json_t **)&data, err) == -1)
 		goto out;
-	}
-	req.url = u.data;
-	req.timeout_ms = EXTLABELS_TIMEOUT_MS;
-	req.max_body = EXTLABELS_CONFIG_MAX;
-	req.abort_fd = abort_fd;
-	if (http_do(&req, &resp, err) == -1)
-		goto out;
-	if (resp.status != 200) {
-		errbuf_set(err, "GET %s: HTTP status %ld", u.data, resp.status);
-		goto out;
-	}
-	doc = json_loadb(resp.body.data ? resp.body.data : "", resp.body.len,
-	    0, &je);
-	y = json_object_get(json_object_get(doc, "data"), "yaml");
+	y = json_object_get(data, "yaml");
 	if (!json_is_string(y)) {
 		errbuf_set(err, "GET %s: not a Prometheus config answer",
 		    u.data);
@@ -209,7 +189,6 @@ extlabels_fetch(struct extlabels *e, const char *url, int abort_fd,
 out:
 	json_decref(doc);
 	buf_release(&u);
-	http_response_release(&resp);
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -5,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/errbuf.h"
+#include "net/http.h"
 #include "net/promapi.h"
 #include "series/jsonl.h"
 
@@ -92,3 +94,45 @@ promapi_selectors(const struct httpd_req *req, struct tsdb_selector **sel,
 	return 0;
 }
 
+
+int
+promapi_get(const char *base, const char *path, int abort_fd,
+    long timeout_ms, size_t max_body, struct buf *url, struct json_t **doc,
+    struct json_t **data, char *err)
+{
+	struct http_request req = HTTP_REQUEST_INIT;
+	struct http_response resp;
+	size_t n = strlen(base);
+	json_error_t je;
+	int rc = -1;
+
+	*doc = *data = NULL;
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	buf_reset(url);
+	if (buf_add(url, base, n) == -1 || buf_addstr(url, path) == -1)
+		return errbuf_sys(err, "%s", base);
+	http_response_init(&resp);
+	req.url = url->data;
+	req.timeout_ms = timeout_ms;
+	req.max_body = max_body;
+	req.abort_fd = abort_fd;
+	if (http_do(&req, &resp, err) == -1)
+		goto out;
+	if (resp.status != 200) {
+		errbuf_set(err, "GET %s: HTTP status %ld", url->data,
+		    resp.status);
+		goto out;
+	}
+	*doc = (struct json_t *)json_loadb(resp.body.data ? resp.body.data :
+	    "", resp.body.len, 0, &je);
+	if (*doc == NULL) {
+		errbuf_set(err, "GET %s: not JSON: %s", url->data, je.text);
+		goto out;
+	}
+	*data = (struct json_t *)json_object_get((json_t *)*doc, "data");
+	rc = 0;
+out:
+	http_response_release(&resp);
+	return rc;
+}

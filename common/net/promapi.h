@@ -44,4 +44,16 @@ int	promapi_selectors(const struct httpd_req *req,
 	    struct tsdb_selector **sel, size_t *n, char *err);
 void	promapi_selectors_free(struct tsdb_selector *sel, size_t n);
 
+/*
+ * Client side: GET <base><path> from a Prometheus (a base path such as
+ * /prometheus is kept), expect 200 and a JSON body, and hand back its
+ * "data" member in *data, owned by *doc (json_decref it; NULL on error).
+ * The full URL goes to url (for the caller's messages).  -1 with "GET
+ * <url>: ..." in err.
+ */
+struct json_t;
+int	promapi_get(const char *base, const char *path, int abort_fd,
+	    long timeout_ms, size_t max_body, struct buf *url,
+	    struct json_t **doc, struct json_t **data, char *err);
+
 #endif
