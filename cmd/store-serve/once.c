@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/errbuf.h"
+#include "base/jsonstr.h"
 #include "bucket/store.h"
 #include "series/export.h"
 #include "series/jsonl.h"
@@ -72,7 +73,7 @@ write_names(const struct once *o, struct tsdb_block **blocks, size_t n,
 	r = tsdb_label_query(blocks, n, o->sel, o->nsel, o->mint, o->maxt,
 	    o->what == ONCE_LABELS ? NULL : o->label, &names, err);
 	for (size_t i = 0; i < names.n && r == 0; i++) {
-		if (jsonl_add_string(&line, names.v[i].p, names.v[i].n) == -1 ||
+		if (jsonstr_add(&line, names.v[i].p, names.v[i].n) == -1 ||
 		    buf_addch(&line, '\n') == -1)
 			r = errbuf_sys(err, "output");
 		else

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/errbuf.h"
+#include "base/jsonstr.h"
 #include "net/promapi.h"
 #include "series/export.h"
 #include "series/jsonl.h"
@@ -101,7 +102,7 @@ series(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 			if (!first)
 				buf_addch(&resp->body, ',');
 			first = 0;
-			if (jsonl_add_labels(&resp->body, s->labels) == -1) {
+			if (jsonstr_add_labels(&resp->body, s->labels) == -1) {
 				r = errbuf_sys(err, "series");
 				break;
 			}
@@ -135,7 +136,7 @@ names(struct httpd_resp *resp, struct params *p, struct view *v,
 	for (size_t i = 0; i < out.n; i++) {
 		if (i > 0)
 			buf_addch(&resp->body, ',');
-		jsonl_add_string(&resp->body, out.v[i].p, out.v[i].n);
+		jsonstr_add(&resp->body, out.v[i].p, out.v[i].n);
 	}
 	buf_addch(&resp->body, ']');
 	promapi_end(&resp->body);

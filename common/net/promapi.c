@@ -6,9 +6,9 @@
 
 #include "base/clock.h"
 #include "base/errbuf.h"
+#include "base/jsonstr.h"
 #include "net/http.h"
 #include "net/promapi.h"
-#include "series/jsonl.h"
 
 int
 promapi_error(struct httpd_resp *resp, int status, const char *type,
@@ -24,9 +24,9 @@ promapi_error(struct httpd_resp *resp, int status, const char *type,
 	buf_reset(&resp->body);
 	httpd_resp_header(resp, "Content-Type", "application/json");
 	buf_addstr(&resp->body, "{\"status\":\"error\",\"errorType\":");
-	jsonl_add_string(&resp->body, type, strlen(type));
+	jsonstr_add(&resp->body, type, strlen(type));
 	buf_addstr(&resp->body, ",\"error\":");
-	jsonl_add_string(&resp->body, msg, strlen(msg));
+	jsonstr_add(&resp->body, msg, strlen(msg));
 	buf_addstr(&resp->body, "}");
 	return 0;
 }

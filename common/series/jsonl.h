@@ -24,10 +24,6 @@
 
 /* Append one value as series lines write it (a JSON number or string). */
 int	jsonl_add_value(struct buf *b, double v);
-/* Append a JSON string literal of s. */
-int	jsonl_add_string(struct buf *b, const char *s, size_t n);
-/* Append a label set as a JSON object, in label order. */
-int	jsonl_add_labels(struct buf *b, const struct labels *l);
 /* Append {"metric":{...}, the start of every line. */
 int	jsonl_begin(struct buf *b, const struct labels *l);
 /* A whole values-form line, newline included. */
