@@ -1,8 +1,8 @@
 /*
  * read: POST /api/v1/read, Prometheus remote read over the store.
  *
- * SAMPLES answers are built whole (the protocol is one snappy block) and
- * then sent in pieces; STREAMED_XOR_CHUNKS answers are made series by
+ * SAMPLES answers are one snappy block, built whole but compressed as
+ * they are built (net/remote.h), then sent in pieces; STREAMED_XOR_CHUNKS answers are made series by
  * series as the client takes them, so memory stays at one series and one
  * frame.  Chunks inside the query range go out as stored; a chunk that
  * reaches outside it, or a series whose parts overlap or lost samples to
@@ -20,7 +20,6 @@
 #include "read.h"
 
 #define CHUNK_SAMPLES	120
-#define PIECE		((size_t)8 << 20)
 
 struct rr {
 	struct server		*sv;
@@ -35,9 +34,9 @@ struct rr {
 	struct remote_frame_enc	 fe;
 	struct tsdb_samples	 smp;
 	struct buf		 chunk;
-	/* a SAMPLES answer, sent in pieces */
+	/* a SAMPLES answer, compressed as built, sent in pieces */
+	struct remote_samples_enc enc;
 	struct buf		 body;
-	size_t			 sent;
 };
 
 static int
@@ -52,6 +51,7 @@ rr_open(struct server *sv, struct rr *r)
 		r->blocks[i] = &r->set->v[i]->b;
 	buf_init(&r->chunk, BUF_NOMAX);
 	buf_init(&r->body, REMOTE_MAX_RESPONSE);
+	remote_samples_enc_init(&r->enc, REMOTE_MAX_RESPONSE);
 	return 0;
 }
 
@@ -66,6 +66,7 @@ rr_free(void *arg)
 	tsdb_samples_release(&r->smp);
 	buf_release(&r->chunk);
 	buf_release(&r->body);
+	remote_samples_enc_release(&r->enc);
 	remote_request_release(&r->req);
 	free(r->blocks);
 	store_set_release(r->set);
@@ -87,14 +88,12 @@ open_query(struct rr *r, size_t i, char *err)
 static int
 samples_body(struct rr *r, char *err)
 {
-	struct remote_samples_enc enc;
 	const struct tsdb_qseries *s;
 	int rc = 0;
 
-	remote_samples_enc_init(&enc, REMOTE_MAX_RESPONSE);
 	for (size_t i = 0; i < r->req.nqueries && rc == 0; i++) {
-		if (remote_samples_enc_query(&enc) == -1) {
-			rc = errbuf_sys(err, "remote read");
+		if (remote_samples_enc_query(&r->enc) == -1) {
+			rc = errbuf_sys(err, "remote read response");
 			break;
 		}
 		if ((rc = open_query(r, i, err)) == -1)
@@ -105,17 +104,17 @@ samples_body(struct rr *r, char *err)
 				break;
 			if (r->smp.n == 0)
 				continue;
-			if (remote_samples_enc_series(&enc, s->labels, r->smp.t,
-			    r->smp.v, r->smp.n) == -1) {
+			if (remote_samples_enc_series(&r->enc, s->labels,
+			    r->smp.t, r->smp.v, r->smp.n) == -1) {
 				rc = errbuf_sys(err, "remote read response");
 				break;
 			}
 		}
 		tsdb_query_close(&r->q);
 	}
-	if (rc == 0 && remote_samples_enc_finish(&enc, &r->body) == -1)
+	tsdb_samples_release(&r->smp);
+	if (rc == 0 && remote_samples_enc_close(&r->enc) == -1)
 		rc = errbuf_sys(err, "remote read response");
-	remote_samples_enc_release(&enc);
 	return rc;
 }
 
@@ -123,13 +122,8 @@ static int
 body_next(void *arg, struct buf *out)
 {
 	struct rr *r = arg;
-	size_t n = r->body.len - r->sent < PIECE ? r->body.len - r->sent :
-	    PIECE;
 
-	if (buf_add(out, r->body.data + r->sent, n) == -1)
-		return -1;
-	r->sent += n;
-	return r->sent < r->body.len;
+	return remote_samples_enc_next(&r->enc, out);
 }
 
 /* --- STREAMED_XOR_CHUNKS ---------------------------------------------- */

@@ -170,20 +170,36 @@ int	remote_request_pick_type(const struct remote_request *rq,
 /* --- SAMPLES ------------------------------------------------------------- */
 
 /*
- * Server side: build a SAMPLES body.  For each query of the request, in
- * order: remote_samples_enc_query, then remote_samples_enc_series for
- * each of its series (sorted by labels, as Prometheus sends them); then
- * remote_samples_enc_finish.  A query with no series still needs its
- * remote_samples_enc_query.  max caps the uncompressed response (snappy
- * itself stops at 4 GiB - 1); past it calls fail with ENOBUFS.  All
- * calls return 0, or -1 with errno (ENOBUFS, ENOMEM), after which only
- * release is useful.  The rest of the struct is private.
+ * Server side: build a SAMPLES body (common/net/samplesenc.c).  For each
+ * query of the request, in order: remote_samples_enc_query, then
+ * remote_samples_enc_series for each of its series (sorted by labels, as
+ * Prometheus sends them); then either remote_samples_enc_finish (the whole
+ * body at once) or remote_samples_enc_next until it returns 0 (the body in
+ * pieces of about 1 MiB, each freed from the encoder as it is handed
+ * out).  A query with no series still needs its remote_samples_enc_query.
+ * The body is compressed as it is built, so the encoder holds about the
+ * compressed answer, never the message.  max caps the uncompressed
+ * response (snappy itself stops at 4 GiB - 1); past it calls fail with
+ * ENOBUFS.  All calls return 0 (next: 1 while more is to come), or -1
+ * with errno (ENOBUFS, ENOMEM), after which only release is useful.  The
+ * rest of the struct is private.
  */
+struct remote_zpart {			/* one QueryResult */
+	struct buf	 z;		/* its snappy elements */
+	size_t		 len;		/* its uncompressed length */
+};
+
 struct remote_samples_enc {
-	struct buf	 msg;		/* the ReadResponse so far */
-	struct buf	 result;	/* the open QueryResult's series */
-	struct buf	 labels;	/* one series' labels, packed */
-	int		 open;		/* a QueryResult is open */
+	struct buf		 win;	/* bytes not yet compressed */
+	struct buf		 ser;	/* one series, encoded */
+	struct buf		 zscratch;
+	struct remote_zpart	*parts;
+	size_t			 nparts, cap;
+	size_t			 total, max;	/* uncompressed bytes */
+	int			 open;		/* the last part takes series */
+	/* handing out */
+	int			 started, ohead;
+	size_t			 oi, ooff;
 };
 
 void	remote_samples_enc_init(struct remote_samples_enc *e, size_t max);
@@ -193,8 +209,14 @@ int	remote_samples_enc_query(struct remote_samples_enc *e);
 int	remote_samples_enc_series(struct remote_samples_enc *e,
 	    const struct labels *l, const int64_t *t, const double *v,
 	    size_t n);
-/* Close the last query and append the snappy body to out.  The encoder
- * is empty afterwards and can build another response. */
+/* No more series: the last window is compressed and the building
+ * buffers freed (next does it itself if needed). */
+int	remote_samples_enc_close(struct remote_samples_enc *e);
+/* Append the next piece of the snappy body to out: 1 if more follows. */
+int	remote_samples_enc_next(struct remote_samples_enc *e,
+	    struct buf *out);
+/* Append the whole snappy body to out.  The encoder is empty afterwards
+ * and can build another response. */
 int	remote_samples_enc_finish(struct remote_samples_enc *e,
 	    struct buf *out);
 void	remote_samples_enc_release(struct remote_samples_enc *e);
