@@ -12,7 +12,7 @@ CFLAGS	+= -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -MMD -MP -Icommon -I$(O)/gen -DVERSION='"$(VERSION)"'
 LDFLAGS	?= -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LDLIBS	+= -lcurl -ljansson -lyaml -lsnappy -lb64 -lmicrohttpd -lprotobuf-c \
-	   -lpcre2-8 -lz -lpthread -lm
+	   -lpcre2-8 -lz -lresolv -lpthread -lm
 # Protobuf messages: common/<layer>/<name>.proto, compiled by protoc-c
 # into $(O)/gen/<layer>/<name>.pb-c.{c,h} and linked into libcommon.a.
 PROTO	:= $(wildcard common/*/*.proto)

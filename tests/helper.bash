@@ -117,3 +117,51 @@ moto_aws() {
 	    AWS_SHARED_CREDENTIALS_FILE=/dev/null \
 	    aws --endpoint-url "http://$S3_ENDPOINT" "$@"
 }
+
+# start_dnsmasq HOSTS [ARGS...]: a real dnsmasq (Debian dnsmasq-base) on
+# 127.0.0.1 at a free port, as the DNS server of service discovery tests
+# (query-merge --store.sd-dns-server=$DNSMASQ_SERVER).  It answers only
+# from HOSTS, an /etc/hosts-style file ("127.0.0.2 a.test" lines; several
+# lines for one name give several A/AAAA records; created empty if
+# missing), and from ARGS such as --srv-host=_http._tcp.x.test,a.test,9090
+# (one per SRV record).  Every other name is NXDOMAIN (--local=/#/),
+# nothing is forwarded, /etc/hosts and resolv.conf are not read.  After
+# editing HOSTS, "kill -HUP $DNSMASQ_PID" makes it re-read the file (and
+# drop its cache).  It runs as the current user (--user, so that the file
+# stays readable after a root dnsmasq would drop privileges).  Sets
+# DNSMASQ_SERVER (127.0.0.1:PORT), DNSMASQ_PORT, DNSMASQ_PID and
+# DNSMASQ_LOG (every query is logged); teardown stops it.  Returns 1 if
+# it does not come up.
+start_dnsmasq() {
+	local hosts=$1 try
+	shift
+	case $hosts in /*) ;; *) hosts=$PWD/$hosts ;; esac
+	[ -e "$hosts" ] || : >"$hosts"
+	# freeport's port is free for TCP; dnsmasq also needs it for UDP,
+	# so a lost race is retried with another port.
+	for try in 1 2 3; do
+		DNSMASQ_PORT=$(freeport)
+		DNSMASQ_SERVER=127.0.0.1:$DNSMASQ_PORT
+		DNSMASQ_LOG=$BATS_TEST_TMPDIR/dnsmasq-$DNSMASQ_PORT.log
+		bg /usr/sbin/dnsmasq --keep-in-foreground --conf-file=/dev/null \
+			--pid-file= --user="$(id -un)" --log-facility=- \
+			--log-queries --no-resolv --no-hosts --local=/#/ \
+			--port="$DNSMASQ_PORT" --listen-address=127.0.0.1 \
+			--bind-interfaces --addn-hosts="$hosts" "$@" \
+			>"$DNSMASQ_LOG" 2>&1
+		DNSMASQ_PID=$(tail -n 1 "$BATS_TEST_TMPDIR/pids")
+		# It logs reading HOSTS once its sockets are bound.
+		if wait_until 5 dnsmasq_up "$hosts"; then
+			return 0
+		fi
+		kill "$DNSMASQ_PID" 2>/dev/null || true
+	done
+	cat "$DNSMASQ_LOG" >&2
+	return 1
+}
+
+dnsmasq_up() {
+	grep -q "read $1 - " "$DNSMASQ_LOG" && return 0
+	kill -0 "$DNSMASQ_PID" 2>/dev/null || return 2
+	return 1
+}
