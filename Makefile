@@ -1,6 +1,6 @@
 # strata: GNU make.  "make" builds, "make check" installs what is missing,
 # builds, and runs every test; see README.md.
-PROGS	 = tsdb-watch block-upload config-envsubst store-serve dedup-filter
+PROGS	 = tsdb-watch block-upload config-envsubst store-serve dedup-filter query-merge
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man

@@ -19,7 +19,6 @@
 #include "tsdb/xorchunk.h"
 #include "read.h"
 
-#define CHUNK_SAMPLES	120
 
 struct rr {
 	struct server		*sv;
@@ -166,24 +165,9 @@ series_raw(struct rr *r, const struct tsdb_qseries *s, char *err)
 static int
 series_encoded(struct rr *r, char *err)
 {
-	const struct tsdb_samples *s = &r->smp;
-	const unsigned char *p;
-	struct xor_enc enc;
-	size_t len;
-
-	for (size_t i = 0; i < s->n; i += CHUNK_SAMPLES) {
-		size_t end = i + CHUNK_SAMPLES < s->n ? i + CHUNK_SAMPLES : s->n;
-
-		buf_reset(&r->chunk);
-		xor_enc_init(&enc, &r->chunk);
-		for (size_t k = i; k < end; k++)
-			if (xor_enc_add(&enc, s->t[k], s->v[k]) == -1)
-				return errbuf_sys(err, "encode chunk");
-		if ((p = xor_enc_finish(&enc, &len)) == NULL ||
-		    remote_frame_enc_chunk(&r->fe, s->t[i], s->t[end - 1],
-		    REMOTE_CHUNK_XOR, p, len) == -1)
-			return errbuf_sys(err, "remote read frame");
-	}
+	if (remote_frame_enc_samples(&r->fe, r->smp.t, r->smp.v, r->smp.n,
+	    &r->chunk) == -1)
+		return errbuf_sys(err, "remote read frame");
 	return 0;
 }
 

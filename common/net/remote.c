@@ -29,6 +29,8 @@ const char *const remote_request_headers[] = {
 #define WT_VARINT	0
 #define WT_I64		1
 #define WT_LEN		2
+/* Samples per chunk when chunks are made anew: Prometheus' own. */
+#define CHUNK_SAMPLES	120
 #define KEY(f, wt)	((unsigned char)((f) << 3 | (wt)))
 
 /* snappy's format stores the decoded length as a 32-bit uvarint. */
@@ -821,6 +823,30 @@ remote_frame_enc_end(struct remote_frame_enc *e)
 	if (e->open && e->nchunks > 0 && emit_frame(e) == -1)
 		return -1;
 	e->open = 0;
+	return 0;
+}
+
+int
+remote_frame_enc_samples(struct remote_frame_enc *e, const int64_t *t,
+    const double *v, size_t n, struct buf *scratch)
+{
+	const unsigned char *p;
+	struct xor_enc enc;
+	size_t len;
+
+	for (size_t i = 0; i < n; i += CHUNK_SAMPLES) {
+		size_t end = i + CHUNK_SAMPLES < n ? i + CHUNK_SAMPLES : n;
+
+		buf_reset(scratch);
+		xor_enc_init(&enc, scratch);
+		for (size_t k = i; k < end; k++)
+			if (xor_enc_add(&enc, t[k], v[k]) == -1)
+				return -1;
+		if ((p = xor_enc_finish(&enc, &len)) == NULL ||
+		    remote_frame_enc_chunk(e, t[i], t[end - 1],
+		    REMOTE_CHUNK_XOR, p, len) == -1)
+			return -1;
+	}
 	return 0;
 }
 

@@ -310,6 +310,11 @@ int	remote_frame_enc_series(struct remote_frame_enc *e,
 int	remote_frame_enc_chunk(struct remote_frame_enc *e, int64_t mint,
 	    int64_t maxt, int encoding, const void *data, size_t len);
 int	remote_frame_enc_end(struct remote_frame_enc *e);
+/* Samples as XOR chunks of at most 120 (Prometheus' chunk size), for a
+ * series whose stored chunks cannot go out as they are.  scratch is the
+ * caller's, reused between calls. */
+int	remote_frame_enc_samples(struct remote_frame_enc *e, const int64_t *t,
+	    const double *v, size_t n, struct buf *scratch);
 void	remote_frame_enc_release(struct remote_frame_enc *e);
 
 /* One decoded frame: the query it answers and its series (chunks only),
