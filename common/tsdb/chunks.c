@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/crc32c.h"
 #include "base/dec.h"
@@ -135,6 +136,30 @@ tsdb_chunks_close(struct tsdb_chunks *c)
 	c->nseg = 0;
 }
 
+/*
+ * Mapped segments are read once per query, front to back: the pages
+ * behind are of no more use to this process, yet would stay in its
+ * resident set until unmapped, so that one query over every block would
+ * leave the whole bucket resident.  Every TSDB_CHUNKS_RESIDENT bytes read
+ * from a block, its mappings are let go (MADV_DONTNEED on a shared file
+ * mapping drops only this process's page table entries: the pages stay in
+ * the kernel's page cache, and a pointer into the map still reads the
+ * same bytes, faulted back in).  A block's chunk pages in the resident
+ * set stay under that bound, whatever the size of the bucket.
+ */
+static void
+drop_behind(struct tsdb_chunks *c, size_t n)
+{
+	uint64_t before = __atomic_fetch_add(&c->served, n, __ATOMIC_RELAXED);
+
+	if (before / TSDB_CHUNKS_RESIDENT == (before + n) / TSDB_CHUNKS_RESIDENT)
+		return;
+	for (size_t i = 0; i < c->nseg; i++)
+		if (c->seg[i].map != NULL)
+			madvise((void *)c->seg[i].map, c->seg[i].maplen,
+			    MADV_DONTNEED);
+}
+
 int
 tsdb_chunks_get(struct tsdb_chunks *c, uint64_t ref, struct tsdb_chunk *out,
     struct buf *scratch, char *err)
@@ -174,5 +199,7 @@ tsdb_chunks_get(struct tsdb_chunks *c, uint64_t ref, struct tsdb_chunk *out,
 	out->encoding = p[0];
 	out->data = p + 1;
 	out->len = (size_t)len;
+	if (s->map != NULL)
+		drop_behind(c, (size_t)len + head + 5);
 	return 0;
 }

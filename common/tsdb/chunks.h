@@ -19,9 +19,14 @@
 
 #define TSDB_CHUNK_XOR	1
 
+/* Chunk bytes read from a mapped block between two releases of its
+ * pages from the resident set (see tsdb_chunks_get). */
+#define TSDB_CHUNKS_RESIDENT	((uint64_t)1 << 20)
+
 struct tsdb_chunks {
 	struct tsdb_source *seg;	/* owned array */
 	size_t		 nseg;
+	uint64_t	 served;	/* bytes read, atomically */
 };
 
 struct tsdb_chunk {
