@@ -8,6 +8,10 @@
 
 load helper
 
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
 # replicas: start replica a and b (PA, PB, PROM_A, PROM_B, their PIDs and
 # data dirs), both scraping both.
 replicas() {
