@@ -8,6 +8,7 @@
 #include "base/errbuf.h"
 #include "base/floatfmt.h"
 #include "base/jsonstr.h"
+#include "base/log.h"
 #include "base/parse.h"
 #include "net/promapi.h"
 #include "net/remote.h"
@@ -628,12 +629,31 @@ emit_read(void *arg, unsigned query, const struct labels *l,
 	return 0;
 }
 
+static void
+rread_free(void *arg)
+{
+	struct rread *r = arg;
+
+	remote_samples_enc_release(&r->enc);
+	remote_frame_enc_release(&r->fe);
+	buf_release(&r->scratch);
+	free(r);
+}
+
+static int
+rread_next(void *arg, struct buf *out)
+{
+	struct rread *r = arg;
+
+	return remote_samples_enc_next(&r->enc, out);
+}
+
 static int
 api_read(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 {
 	struct qm *qm = arg;
 	struct remote_request rq = REMOTE_REQUEST_INIT;
-	struct rread r = { 0 };
+	struct rread *r;
 	struct fetch_sel *fs = NULL;
 	struct qopts o;
 	struct qwarn w = { 0 };
@@ -642,24 +662,29 @@ api_read(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	size_t len;
 	int rc;
 
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
 	body = httpd_req_body(req, &len);
 	if ((rc = remote_request_decode(&rq, body, len, err)) != 0 ||
-	    (rc = remote_request_pick_type(&rq, &r.type, err)) != 0) {
+	    (rc = remote_request_pick_type(&rq, &r->type, err)) != 0) {
 		resp->status = remote_http_status(rc ? rc : REMOTE_EBAD);
 		buf_addstr(&resp->body, err);
 		buf_addch(&resp->body, '\n');
 		remote_request_release(&rq);
+		free(r);
 		return 0;
 	}
 	if (get_qopts(qm, req, &o, err) == -1) {
 		resp->status = 400;
 		buf_addf(&resp->body, "%s\n", err);
 		remote_request_release(&rq);
+		free(r);
 		return 0;
 	}
 	o.by_query = 1;
 	if ((fs = calloc(rq.nqueries ? rq.nqueries : 1, sizeof(*fs))) == NULL) {
 		remote_request_release(&rq);
+		free(r);
 		return -1;
 	}
 	for (size_t i = 0; i < rq.nqueries; i++) {
@@ -668,39 +693,43 @@ api_read(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 		fs[i].mint = rq.queries[i].start_ms;
 		fs[i].maxt = rq.queries[i].end_ms;
 	}
-	remote_samples_enc_init(&r.enc, REMOTE_MAX_RESPONSE);
-	buf_init(&r.scratch, BUF_NOMAX);
-	remote_frame_enc_init(&r.fe, &resp->body, REMOTE_FRAME_BYTES);
-	rc = rq.nqueries ? qm_select(qm, &o, fs, rq.nqueries, emit_read, &r,
+	remote_samples_enc_init(&r->enc, REMOTE_MAX_RESPONSE);
+	buf_init(&r->scratch, BUF_NOMAX);
+	remote_frame_enc_init(&r->fe, &resp->body, REMOTE_FRAME_BYTES);
+	rc = rq.nqueries ? qm_select(qm, &o, fs, rq.nqueries, emit_read, r,
 	    &w, err) : 0;
-	if (rc == 0 && r.type == REMOTE_SAMPLES) {
-		while (r.next < rq.nqueries && rc == 0) {
-			rc = remote_samples_enc_query(&r.enc);
-			r.next++;
+	if (rc == 0 && r->type == REMOTE_SAMPLES) {
+		while (r->next < rq.nqueries && rc == 0) {
+			rc = remote_samples_enc_query(&r->enc);
+			r->next++;
 		}
 		if (rc == 0)
-			rc = remote_samples_enc_finish(&r.enc, &resp->body);
+			rc = remote_samples_enc_close(&r->enc);
 		if (rc == -1)
 			errbuf_sys(err, "remote read response");
 	}
+	for (size_t i = 0; i < w.n; i++)
+		log_warn("partial response", "warning", w.line[i]);
+	qwarn_release(&w);
+	free(fs);
+	remote_request_release(&rq);
 	if (rc != 0) {
 		buf_reset(&resp->body);
 		resp->status = 500;
 		buf_addf(&resp->body, "%s\n", err);
-	} else {
-		httpd_resp_header(resp, "Content-Type", r.type ==
-		    REMOTE_SAMPLES ? REMOTE_CT_SAMPLES : REMOTE_CT_STREAM);
-		if (r.type == REMOTE_SAMPLES)
-			httpd_resp_header(resp, "Content-Encoding",
-			    REMOTE_ENCODING);
+		rread_free(r);
+		return 0;
 	}
-	remote_samples_enc_release(&r.enc);
-	remote_frame_enc_release(&r.fe);
-	buf_release(&r.scratch);
-	qwarn_release(&w);
-	free(fs);
-	remote_request_release(&rq);
-	return 0;
+	httpd_resp_header(resp, "Content-Type", r->type == REMOTE_SAMPLES ?
+	    REMOTE_CT_SAMPLES : REMOTE_CT_STREAM);
+	if (r->type != REMOTE_SAMPLES) {
+		rread_free(r);
+		return 0;
+	}
+	/* The compressed answer leaves in pieces, freed as they go. */
+	httpd_resp_header(resp, "Content-Encoding", REMOTE_ENCODING);
+	return httpd_resp_stream(resp, rread_next, rread_free, r) == -1 ?
+	    -1 : 0;
 }
 
 /* --- stores ------------------------------------------------------------- */
