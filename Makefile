@@ -67,9 +67,12 @@ $(O)/fuzz/%: tests/fuzz/%.c $(O)/libcommon.a
 # check: deps, the release build, the sanitizer build with its unit tests,
 # a short run of every fuzzer, then every bats test against the sanitizer
 # build's programs.  The last line is "N passed, N failed".
+# The builds use every core: CI runs a bare "make check".
+JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) all
-	$(MAKE) asan
+	$(MAKE) -j$(JOBS) all
+	$(MAKE) -j$(JOBS) asan
+	$(MAKE) -j$(JOBS) fuzz-build
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	scripts/run-bats build-asan
 

@@ -92,6 +92,22 @@ for expr in 'sum by (job) (rate(app_1_requests_total[10m]))' \
 	printf '    %-52s %8d %8d %5.1fx\n' "$expr" "$a" "$b" \
 		"$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (b > 0 ? b : 1) }')"
 done
+# The same range queries (series selectors) answered by query-merge with
+# store-serve as its only store: the whole path strata's own.
+qp=$(port)
+"$bin/query-merge" --store="$S" --http-address="127.0.0.1:$qp" 2>"$tmp/qm.log" &
+pids+=($!)
+Q=http://127.0.0.1:$qp
+wait_ready "$Q"
+echo "  query_range over ${hours}h, step 5m (median of $runs, ms): local Prometheus vs query-merge over store-serve"
+printf '    %-52s %8s %8s %6s\n' query local strata ratio
+for expr in 'app_1_requests_total' '{job="api",__name__=~"app_[0-4].*"}' \
+	'app_5_temperature{instance="host-1:9100"}'; do
+	a=$(median_ms q "$P" "$expr")
+	b=$(median_ms q "$Q" "$expr")
+	printf '    %-52s %8d %8d %5.1fx\n' "$expr" "$a" "$b" \
+		"$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (b > 0 ? b : 1) }')"
+done
 hwm() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }
 # Resident now, split: anonymous memory is the process's own; file pages
 # are the memory-mapped blocks, the kernel's page cache (evictable).
