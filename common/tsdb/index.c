@@ -101,12 +101,16 @@ out:
 	return r;
 }
 
+/*
+ * The symbol table and the postings offset table: count then entries.
+ * Only samples of them stay on the heap (symtab.h, pot.h); the entries
+ * are read where they are, in the map or in the copy kept here.
+ */
 static int
 read_symbols(struct tsdb_index *ix, char *err)
 {
-	const unsigned char *p, *s;
+	const unsigned char *p;
 	uint32_t len, n;
-	size_t slen;
 	struct dec d;
 
 	if ((p = read_framed(ix, ix->toc_symbols, &len, &ix->symbuf,
@@ -118,23 +122,14 @@ read_symbols(struct tsdb_index *ix, char *err)
 	 * lie, and must not size an allocation. */
 	if (d.err || n > len)
 		return corrupt(ix, ix->toc_symbols, "bad symbol count", err);
-	if ((ix->sym = calloc(n ? n : 1, sizeof(*ix->sym))) == NULL)
-		return errbuf_sys(err, "%s", ix->src->name);
-	for (uint32_t i = 0; i < n; i++) {
-		if ((s = dec_uvarint_str(&d, &slen)) == NULL)
-			return corrupt(ix, ix->toc_symbols, "symbol runs past "
-			    "the table", err);
-		ix->sym[i] = (struct str){ (const char *)s, slen };
-	}
-	ix->nsym = n;
-	return 0;
+	return tsdb_symtab_open(&ix->sym, p + 4, len - 4, n, ix->src->name,
+	    ix->toc_symbols + 8, err);
 }
 
 static int
 read_pot(struct tsdb_index *ix, char *err)
 {
-	const unsigned char *p, *name, *value;
-	size_t nlen, vlen;
+	const unsigned char *p;
 	uint32_t len, n;
 	struct dec d;
 
@@ -146,41 +141,8 @@ read_pot(struct tsdb_index *ix, char *err)
 	if (d.err || n > len)
 		return corrupt(ix, ix->toc_postings_table, "bad postings "
 		    "offset table count", err);
-	if ((ix->pot = calloc(n ? n : 1, sizeof(*ix->pot))) == NULL ||
-	    (ix->names = calloc(n ? n : 1, sizeof(*ix->names))) == NULL)
-		return errbuf_sys(err, "%s", ix->src->name);
-	for (uint32_t i = 0; i < n; i++) {
-		struct tsdb_pot_entry *e = &ix->pot[i];
-
-		if (dec_uvarint(&d) != 2 && !d.err)
-			return corrupt(ix, ix->toc_postings_table, "postings "
-			    "offset table key count is not 2", err);
-		name = dec_uvarint_str(&d, &nlen);
-		value = dec_uvarint_str(&d, &vlen);
-		e->off = dec_uvarint(&d);
-		if (d.err || name == NULL || value == NULL)
-			return corrupt(ix, ix->toc_postings_table, "postings "
-			    "offset table entry runs past the table", err);
-		e->name = (struct str){ (const char *)name, nlen };
-		e->value = (struct str){ (const char *)value, vlen };
-		if (i > 0 && (str_cmp(ix->pot[i - 1].name, e->name) > 0 ||
-		    (str_cmp(ix->pot[i - 1].name, e->name) == 0 &&
-		    str_cmp(ix->pot[i - 1].value, e->value) >= 0)))
-			return corrupt(ix, ix->toc_postings_table, "postings "
-			    "offset table not sorted", err);
-		/* The ("", "") all-postings entry is no label name. */
-		if (nlen == 0)
-			continue;
-		if (ix->nnames == 0 ||
-		    str_cmp(ix->names[ix->nnames - 1].name, e->name) != 0) {
-			ix->names[ix->nnames].name = e->name;
-			ix->names[ix->nnames].first = i;
-			ix->nnames++;
-		}
-		ix->names[ix->nnames - 1].end = i + 1;
-	}
-	ix->npot = n;
-	return 0;
+	return tsdb_pot_open(&ix->pot, p + 4, len - 4, n, ix->src->name,
+	    ix->toc_postings_table + 8, err);
 }
 
 int
@@ -201,31 +163,18 @@ tsdb_index_open(struct tsdb_index *ix, struct tsdb_source *src, char *err)
 void
 tsdb_index_close(struct tsdb_index *ix)
 {
-	free(ix->sym);
-	free(ix->pot);
-	free(ix->names);
+	tsdb_symtab_release(&ix->sym);
+	tsdb_pot_release(&ix->pot);
 	buf_release(&ix->symbuf);
 	buf_release(&ix->potbuf);
 	memset(ix, 0, sizeof(*ix));
 }
 
-const struct tsdb_label_name *
-tsdb_index_label(const struct tsdb_index *ix, struct str name)
+size_t
+tsdb_index_heap(const struct tsdb_index *ix)
 {
-	size_t lo = 0, hi = ix->nnames;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = str_cmp(ix->names[mid].name, name);
-
-		if (c == 0)
-			return &ix->names[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return tsdb_symtab_heap(&ix->sym) + tsdb_pot_heap(&ix->pot) +
+	    ix->symbuf.cap + ix->potbuf.cap;
 }
 
 /* Append the postings list at off to out (appending keeps callers'
@@ -261,24 +210,13 @@ int
 tsdb_index_postings(struct tsdb_index *ix, struct str name, struct str value,
     struct postings *out, struct buf *scratch, char *err)
 {
-	size_t lo = 0, hi = ix->npot;
+	uint64_t off;
+	int r;
 
 	postings_reset(out);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = str_cmp(ix->pot[mid].name, name);
-
-		if (c == 0)
-			c = str_cmp(ix->pot[mid].value, value);
-		if (c == 0)
-			return read_postings(ix, ix->pot[mid].off, out, scratch,
-			    err);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	if ((r = tsdb_pot_find(&ix->pot, name, value, &off, err)) <= 0)
+		return r;
+	return read_postings(ix, off, out, scratch, err);
 }
 
 /* Union of the postings of every value of m's label for which
@@ -287,23 +225,25 @@ static int
 postings_for(struct tsdb_index *ix, struct matcher *m, int want,
     struct postings *out, struct buf *scratch, char *err)
 {
-	const struct tsdb_label_name *ln;
+	struct tsdb_pot_iter it;
+	struct str v;
+	uint64_t off;
+	int r;
 
-	postings_reset(out);
-	if ((ln = tsdb_index_label(ix, str_of(m->name))) == NULL)
-		return 0;
 	if (m->type == MATCHER_EQ && want) {
 		return tsdb_index_postings(ix, str_of(m->name),
 		    (struct str){ m->value, m->vlen }, out, scratch, err);
 	}
-	for (size_t i = ln->first; i < ln->end; i++) {
-		struct str v = ix->pot[i].value;
-
+	postings_reset(out);
+	tsdb_pot_values(&ix->pot, str_of(m->name), &it);
+	while ((r = tsdb_pot_next(&it, &v, &off, err)) == 1) {
 		if (matcher_matches(m, v.p, v.n) != want)
 			continue;
-		if (read_postings(ix, ix->pot[i].off, out, scratch, err) == -1)
+		if (read_postings(ix, off, out, scratch, err) == -1)
 			return -1;
 	}
+	if (r == -1)
+		return -1;
 	postings_sort_unique(out);
 	return 0;
 }
@@ -369,6 +309,7 @@ parse_series(struct tsdb_index *ix, uint64_t off, const unsigned char *p,
 {
 	uint64_t nlabels, nchunks, ref = 0, name, value;
 	int64_t mint = 0, maxt = 0;
+	struct str ln, lv;
 	struct dec d;
 
 	dec_init(&d, p, len);
@@ -380,10 +321,13 @@ parse_series(struct tsdb_index *ix, uint64_t off, const unsigned char *p,
 		value = dec_uvarint(&d);
 		if (d.err)
 			return corrupt(ix, off, "series entry truncated", err);
-		if (name >= ix->nsym || value >= ix->nsym)
+		if (name >= ix->sym.n || value >= ix->sym.n)
 			return corrupt(ix, off, "symbol reference out of "
 			    "range", err);
-		if (labels_add(&s->labels, ix->sym[name], ix->sym[value]) == -1)
+		if (tsdb_symtab_get(&ix->sym, name, &ln, err) == -1 ||
+		    tsdb_symtab_get(&ix->sym, value, &lv, err) == -1)
+			return -1;
+		if (labels_add(&s->labels, ln, lv) == -1)
 			return errbuf_sys(err, "%s", ix->src->name);
 	}
 	nchunks = dec_uvarint(&d);

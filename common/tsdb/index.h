@@ -8,6 +8,13 @@
  * every length and reference is bounds-checked; a failure is an error
  * naming the file and the offset.
  *
+ * What stays on the heap per open index is small and does not grow with
+ * the block's series: the two tables are sampled (symtab.h, pot.h), about
+ * (symbols / 32 + postings offset entries / 32) 4-byte offsets plus 32
+ * bytes per label name; their entries are read from the source when
+ * needed.  A source without a map (a remote file) gets those two sections
+ * copied once at open, as they must stay readable.
+ *
  * After open the index is read-only, so several threads may query it at
  * once, each with its own scratch buffer.  Strings handed out (label names
  * and values) point into the index and live as long as it does.
@@ -21,29 +28,20 @@
 #include "base/buf.h"
 #include "base/labels.h"
 #include "tsdb/matcher.h"
+#include "tsdb/pot.h"
 #include "tsdb/postings.h"
 #include "tsdb/source.h"
-
-struct tsdb_pot_entry {
-	struct str	name, value;
-	uint64_t	off;		/* of the postings list's len field */
-};
+#include "tsdb/symtab.h"
 
 struct tsdb_index {
 	struct tsdb_source *src;	/* borrowed */
 	uint64_t	 toc_symbols, toc_series, toc_label_indices,
 			 toc_label_indices_table, toc_postings,
 			 toc_postings_table;
-	struct str	*sym;		/* symbol ordinal -> string */
-	uint32_t	 nsym;
-	struct tsdb_pot_entry *pot;	/* sorted by (name, value) */
-	size_t		 npot;
-	/* Label names: entries [first, end) of pot have names[i]. */
-	struct tsdb_label_name {
-		struct str	name;
-		size_t		first, end;
-	}		*names;
-	size_t		 nnames;
+	struct tsdb_symtab sym;		/* symbol ordinal -> string */
+	/* (name, value) -> postings offset; label names and values: read
+	 * them with tsdb_pot_find, tsdb_pot_nnames/name, tsdb_pot_values. */
+	struct tsdb_pot	 pot;
 	struct buf	 symbuf, potbuf; /* section copies when not mapped */
 };
 
@@ -79,9 +77,8 @@ int	tsdb_index_series(struct tsdb_index *ix, uint32_t ref,
 	    struct tsdb_series *s, struct buf *scratch, char *err);
 void	tsdb_series_release(struct tsdb_series *s);
 
-/* The label names in the block, and the values of one name: views of
- * the postings offset table (sorted, no copies). */
-const struct tsdb_label_name *tsdb_index_label(const struct tsdb_index *ix,
-	    struct str name);
+/* Bytes of heap the open index holds (its sampled tables and, for a
+ * source without a map, its copies of the two sections). */
+size_t	tsdb_index_heap(const struct tsdb_index *ix);
 
 #endif

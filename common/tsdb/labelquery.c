@@ -41,29 +41,37 @@ sort_unique(struct strs *s)
 
 /* From the index alone: every name, or every value of name. */
 static int
-from_index(struct tsdb_block *b, const char *name, struct strs *out)
+from_index(struct tsdb_block *b, const char *name, struct strs *out,
+    char *err)
 {
-	const struct tsdb_label_name *ln;
+	const struct tsdb_pot *pot = &b->ix.pot;
+	struct tsdb_pot_iter it;
 	const struct str *ext;
+	struct str v;
+	uint64_t off;
+	int r;
 
 	if (name == NULL) {
-		for (size_t k = 0; k < b->ix.nnames; k++)
-			if (strs_add(out, b->ix.names[k].name) == -1)
-				return -1;
+		for (size_t k = 0; k < tsdb_pot_nnames(pot); k++)
+			if (strs_add(out, tsdb_pot_name(pot, k)) == -1)
+				return errbuf_sys(err, "labels");
 		for (size_t k = 0; k < b->meta.ext.n; k++)
 			if (strs_add(out, b->meta.ext.v[k].name) == -1)
-				return -1;
+				return errbuf_sys(err, "labels");
 		return 0;
 	}
-	/* An external label replaces the series' own values. */
-	if ((ext = labels_get(&b->meta.ext, str_of(name))) != NULL)
-		return b->ix.npot > 1 ? strs_add(out, *ext) : 0;
-	if ((ln = tsdb_index_label(&b->ix, str_of(name))) == NULL)
+	/* An external label replaces the series' own values; a block
+	 * without series has none. */
+	if ((ext = labels_get(&b->meta.ext, str_of(name))) != NULL) {
+		if (tsdb_pot_nnames(pot) > 0 && strs_add(out, *ext) == -1)
+			return errbuf_sys(err, "labels");
 		return 0;
-	for (size_t k = ln->first; k < ln->end; k++)
-		if (strs_add(out, b->ix.pot[k].value) == -1)
-			return -1;
-	return 0;
+	}
+	tsdb_pot_values(pot, str_of(name), &it);
+	while ((r = tsdb_pot_next(&it, &v, &off, err)) == 1)
+		if (strs_add(out, v) == -1)
+			return errbuf_sys(err, "labels");
+	return r;
 }
 
 int
@@ -82,8 +90,8 @@ tsdb_label_query(struct tsdb_block **blocks, size_t n,
 			if (blocks[i]->meta.max_time <= mint ||
 			    blocks[i]->meta.min_time > maxt)
 				continue;
-			if (from_index(blocks[i], name, out) == -1)
-				return errbuf_sys(err, "labels");
+			if (from_index(blocks[i], name, out, err) == -1)
+				return -1;
 		}
 		sort_unique(out);
 		return 0;
