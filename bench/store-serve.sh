@@ -116,30 +116,4 @@ ps=$(hwm "$prom_pid") ss=$(hwm "$store_pid")
 echo "  peak RSS: prometheus $ps KiB, store-serve $ss KiB: store-serve uses $(awk -v a="$ps" -v b="$ss" 'BEGIN { printf "%.1f", a / b }')x less"
 echo "  now: prometheus $(split_rss "$prom_pid")"
 echo "       store-serve $(split_rss "$store_pid")"
-
-# 4. Memory against the size of the bucket: two fresh store-serves, one
-# over a quarter of the blocks (hard links, same files), one over all of
-# them; the same remote read over the whole range on both; then each
-# one's anonymous memory (its own heap; file pages are the kernel's cache
-# of the mapped blocks) and its peak RSS.
-few=$(( nblocks / 4 > 0 ? nblocks / 4 : 1 ))
-mkdir -p "$tmp/small"
-for b in $(ls -d "$cache"/01* | head -n "$few"); do cp -al "$b" "$tmp/small/"; done
-anon() { awk '/^RssAnon/ { print $2 }' "/proc/$1/status"; }
-echo "  memory vs bucket size, fresh servers, the same query on both:"
-printf '    %-12s %14s %15s %14s\n' bucket "RssAnon ready" "RssAnon after" "peak RSS"
-for dir in "$tmp/small" "$cache"; do
-	p=$(port)
-	"$bin/store-serve" --bucket="$dir" --http-address="127.0.0.1:$p" \
-		--data-dir="$tmp/data-$p" 2>"$tmp/store-$p.log" &
-	pids+=($!)
-	pid=$!
-	wait_ready "http://127.0.0.1:$p"
-	rest=$(anon "$pid")
-	"$tools/remote-read" "http://127.0.0.1:$p/api/v1/read" --raw --type=samples \
-		--match='{job="api",__name__=~"app_[0-4].*"}' \
-		--start=$((start * 1000)) --end=$((end * 1000)) >/dev/null
-	printf '    %-12s %10s KiB %11s KiB %10s KiB\n' "$(ls -d "$dir"/01* | wc -l) blocks" \
-		"$rest" "$(anon "$pid")" "$(hwm "$pid")"
-	kill "$pid"
-done
+# Memory against the number of blocks: bench/store-serve-memory.sh.
