@@ -321,3 +321,57 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$gp
 		-d start=$((now - 60)) -d end="$now" -d step=1 -d partial_response=false
 	[ "${lines[1]}" -ge 500 ]
 }
+
+@test "query-merge: a replica switch is no counter reset for rate(), increase(), resets() (read by a real Prometheus)" {
+	# One counter, +1..5 every 15 s, recorded by two replicas that
+	# started apart: a counts from 1000 and misses 20 minutes, b counts
+	# from 0.  Deduplication switches from a to b in a's gap.
+	t0=1700000000
+	awk -v t0=$t0 'BEGIN {
+		srand(3); c = 0
+		for (i = 0; i < 240; i++) {
+			c += 1 + int(rand() * 5)
+			ta = t0 + i * 15; tb = ta + 2
+			if (i < 80 || i >= 160) a = a sprintf("demo_total{job=\"x\"} %d %d\n", c + 1000, ta)
+			b = b sprintf("demo_total{job=\"x\"} %d %d\n", c, tb)
+		}
+		h = "# HELP demo_total A counter.\n# TYPE demo_total counter\n"
+		printf "%s%s# EOF\n", h, a > "a.om"; printf "%s%s# EOF\n", h, b > "b.om"
+	}'
+	mkdir -p bucket
+	for r in a b; do
+		make_blocks $r.om blocks-$r
+		for blk in blocks-$r/01*; do
+			jq --arg r $r '. + {thanos: {labels: {replica: $r}, downsample: {resolution: 0}, source: "sidecar"}}' \
+				"$blk/meta.json" >m && mv m "$blk/meta.json"
+			cp -r "$blk" bucket/
+		done
+	done
+	sport=$(freeport)
+	STORE=http://127.0.0.1:$sport
+	bg store-serve --bucket=bucket --http-address="127.0.0.1:$sport" --data-dir=sdata 2>store.log
+	wait_until 30 curl -sf "$STORE/-/ready"
+	start_qm --store="$STORE" --query.replica-label=replica
+	# Raw reads are the input samples, unchanged: a's then b's.
+	run -0 curl -sf "$QM/api/v1/export" --data-urlencode 'match[]=demo_total' -d start=$t0 -d end=$((t0 + 3600))
+	[ "$(jq '.values | max' <<<"$output")" -ge 1000 ]
+	port=$(freeport)
+	printf 'remote_read:\n  - url: %s/api/v1/read\n    read_recent: true\n' "$QM" >reader.yml
+	bg prometheus --config.file=reader.yml --storage.tsdb.path=reader \
+		--web.listen-address="127.0.0.1:$port" >reader.log 2>&1
+	PROM_URL=http://127.0.0.1:$port
+	wait_until 30 prometheus_ready
+	q() {
+		curl -sf "$PROM_URL/api/v1/query" --data-urlencode "query=$1" -d time=$((t0 + 3590)) |
+			jq -r '.data.result[0].value[1]'
+	}
+	[ "$(q 'resets(demo_total[1h])')" = 0 ]
+	# The increase is the counter's own (b alone holds all of it).
+	truth=$(awk '/^demo_total/ { if (!f) f = $2; l = $2 } END { print l - f }' b.om)
+	inc=$(q 'increase(demo_total[1h])')
+	awk -v i="$inc" -v t="$truth" 'BEGIN { exit !(i >= t && i < t * 1.02) }'
+	# And rate never jumps at the switch: its largest 1m rate is the
+	# counter's largest step.
+	max=$(q 'max_over_time(rate(demo_total[1m])[1h:15s])')
+	awk -v m="$max" 'BEGIN { exit !(m < 1) }'
+}

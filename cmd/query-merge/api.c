@@ -629,6 +629,20 @@ emit_read(void *arg, unsigned query, const struct labels *l,
 	return 0;
 }
 
+/* Functions that read a counter's increases: a replica switch must not
+ * look like a reset to them. */
+static int
+counter_func(const char *f)
+{
+	static const char *const names[] = { "rate", "increase", "irate",
+	    "resets", NULL };
+
+	for (size_t i = 0; f != NULL && names[i]; i++)
+		if (strcmp(f, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 rread_free(void *arg)
 {
@@ -692,6 +706,12 @@ api_read(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 		fs[i].nm = rq.queries[i].nmatchers;
 		fs[i].mint = rq.queries[i].start_ms;
 		fs[i].maxt = rq.queries[i].end_ms;
+		/* Prometheus says which function reads the selector. */
+		fs[i].counter = rq.queries[i].has_hints &&
+		    counter_func(rq.queries[i].hints.func);
+		log_debug("remote read", "func", rq.queries[i].has_hints &&
+		    rq.queries[i].hints.func ? rq.queries[i].hints.func : "",
+		    "counter", fs[i].counter ? "true" : "false");
 	}
 	remote_samples_enc_init(&r->enc, REMOTE_MAX_RESPONSE);
 	buf_init(&r->scratch, BUF_NOMAX);

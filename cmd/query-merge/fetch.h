@@ -38,6 +38,8 @@ struct fetch_sel {
 	struct matcher	*m;
 	size_t		 nm;
 	int64_t		 mint, maxt;
+	int		 counter;	/* read by rate() and kin: see
+					   series/counter.h */
 };
 
 /* Ask every store in p for every selector.  -1 only on ENOMEM (err). */

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "series/counter.h"
 #include "merge.h"
 
 struct item {
@@ -82,6 +83,9 @@ group(const struct merge_opts *o, struct item *v, size_t a, size_t b,
 		rr[k].n = reps[k].n;
 	}
 	if (dedup_merge(o->dedup ? o->func : DEDUP_CHAIN, rr, nrep, out) == -1)
+		return -1;
+	if (o->dedup && nrep > 1 && v[a].query < o->ncounter &&
+	    o->counter[v[a].query] && counter_adjust(rr, nrep, out) == -1)
 		return -1;
 	if (out->n == 0)
 		return 0;

@@ -26,6 +26,10 @@ struct merge_opts {
 	const char *const	*replica;	/* replica label names */
 	size_t			 nreplica;
 	int			 by_query;	/* keep queries apart */
+	/* Per query (by_query) or for all (counter[0]): deduplicated
+	 * counters made free of false resets (series/counter.h). */
+	const int		*counter;
+	size_t			 ncounter;
 };
 
 /* Emit every group of f.  -1 on ENOMEM or when emit fails. */

@@ -30,6 +30,7 @@ qm_select(struct qm *qm, const struct qopts *o, const struct fetch_sel *sel,
 	struct store_pick pick;
 	struct fetch f = { 0 };
 	struct merge_opts mo;
+	int *counter;
 	struct matcher **m;
 	size_t *nm;
 	int64_t mint = INT64_MAX, maxt = INT64_MIN;
@@ -74,6 +75,16 @@ qm_select(struct qm *qm, const struct qopts *o, const struct fetch_sel *sel,
 	mo.replica = o->replica;
 	mo.nreplica = o->nreplica;
 	mo.by_query = o->by_query;
+	if ((counter = calloc(nsel ? nsel : 1, sizeof(*counter))) == NULL) {
+		fetch_release(&f);
+		return errbuf_sys(err, "query");
+	}
+	/* Without by_query the groups are all query 0: counters if any
+	 * selector is read as one. */
+	for (size_t i = 0; i < nsel; i++)
+		counter[o->by_query ? i : 0] |= sel[i].counter;
+	mo.counter = counter;
+	mo.ncounter = nsel;
 	if (merge_run(&mo, &f, emit, arg) == -1) {
 		errbuf_sys(err, "query");
 		rc = QM_ESYS;
@@ -85,6 +96,7 @@ qm_select(struct qm *qm, const struct qopts *o, const struct fetch_sel *sel,
 		f.warn = NULL;
 		f.nwarn = 0;
 	}
+	free(counter);
 	fetch_release(&f);
 	return rc;
 }
