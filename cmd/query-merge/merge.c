@@ -61,6 +61,10 @@ group(const struct merge_opts *o, struct item *v, size_t a, size_t b,
 {
 	size_t nrep = 0;
 
+	/* One series from one store: nothing to merge, no copy. */
+	if (b - a == 1)
+		return v[a].s->n == 0 ? 0 : emit(arg, v[a].query, &v[a].key,
+		    v[a].s->t, v[a].s->v, v[a].s->n);
 	for (size_t i = a; i < b;) {
 		size_t j = i;
 
