@@ -4,9 +4,11 @@
  * up to three decimals, values as strings in strconv's shortest form,
  * strings escaped as Go escapes them for HTML (<, >, & as \u003c...).
  */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "base/floatfmt.h"
 #include "promql/gofmt.h"
 #include "promql/promql.h"
 
@@ -53,26 +55,71 @@ json_str(struct buf *b, const char *s, size_t n)
 	return r | buf_addch(b, '"');
 }
 
-/* Seconds with the milliseconds as a fraction (MarshalTimestamp). */
+/* Seconds with the milliseconds as a fraction (MarshalTimestamp), into
+ * out; returns the length.  By hand: a range answer has millions. */
+static size_t
+fmt_time(char *out, int64_t t)
+{
+	uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+	uint64_t sec = u / 1000, ms = u % 1000;
+	char digits[24];
+	size_t n = 0, k = 0;
+
+	if (t < 0)
+		out[n++] = '-';
+	do {
+		digits[k++] = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec > 0);
+	while (k > 0)
+		out[n++] = digits[--k];
+	if (ms != 0) {
+		out[n++] = '.';
+		out[n++] = (char)('0' + ms / 100);
+		out[n++] = (char)('0' + ms / 10 % 10);
+		out[n++] = (char)('0' + ms % 10);
+	}
+	return n;
+}
+
 static int
 json_time(struct buf *b, int64_t t)
 {
-	uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
-	int r = 0;
+	char out[32];
 
-	if (t < 0)
-		r |= buf_addch(b, '-');
-	r |= buf_addf(b, "%llu", (unsigned long long)(u / 1000));
-	if (u % 1000 != 0)
-		r |= buf_addf(b, ".%03llu", (unsigned long long)(u % 1000));
-	return r;
+	return buf_add(b, out, fmt_time(out, t));
 }
 
 static int
 json_point(struct buf *b, int64_t t, double v)
 {
-	return buf_addch(b, '[') | json_time(b, t) | buf_addstr(b, ",\"") |
-	    gofmt_api_float(b, v) | buf_addstr(b, "\"]");
+	char out[32 + FLOATFMT_F_MAX + 8];
+	size_t n = 0;
+	double a = fabs(v);
+
+	out[n++] = '[';
+	n += fmt_time(out + n, t);
+	out[n++] = ',';
+	out[n++] = '"';
+	if (isnan(v) || isinf(v) || a == 0 || (a >= 1e-6 && a < 1e21)) {
+		floatfmt_f(v, out + n);
+		n += strlen(out + n);
+	} else {
+		/* The rare 'e' form goes through gofmt. */
+		struct buf e = BUF_INIT(BUF_NOMAX);
+		int r = gofmt_api_float(&e, v);
+
+		if (r == -1 || e.len > FLOATFMT_F_MAX) {
+			buf_release(&e);
+			return -1;
+		}
+		memcpy(out + n, e.data, e.len);
+		n += e.len;
+		buf_release(&e);
+	}
+	out[n++] = '"';
+	out[n++] = ']';
+	return buf_add(b, out, n);
 }
 
 static int
