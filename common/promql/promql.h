@@ -16,9 +16,10 @@
  *
  * Errors: every call returns 0, or a negative PROMQL_* naming the API
  * error type, with one line in the caller's char err[ERR_MAX]; parse
- * errors read as Prometheus' ("1:5: parse error: unexpected ...";
- * the API prefixes them with `invalid parameter "query": `).
- * Native histograms are not supported: a float-only engine.
+ * errors read as Prometheus' ("1:5: parse error: unexpected ..."; its
+ * /api/v1/query, not query_range, prefixes them with
+ * `invalid parameter "query": `).  Native histograms are not supported:
+ * a float-only engine.  docs/PROMQL.md lists what else differs.
  *
  * An expression may be evaluated many times, but not by two threads at
  * once (its regex matchers hold match data).
