@@ -305,6 +305,12 @@ select_one(struct ev *ev, struct ast_node *vs, int64_t mint, int64_t maxt,
 		}
 		s->n = k;
 		sel->n++;
+		/* Give each series back as soon as it is copied: the peak
+		 * is one copy of the selection, not two. */
+		free(got[i].t);
+		free(got[i].v);
+		got[i].t = NULL;
+		got[i].v = NULL;
 	}
 	if (sel->n > 1)
 		qsort(sel->s, sel->n, sizeof(*sel->s), cmp_sel);
