@@ -199,6 +199,42 @@ check_series() {
 	grep -q '^strata_build_info' <<<"$output"
 }
 
+@test "query-merge answers PromQL over the replicas and the bucket; promtool query works against it" {
+	fixture
+	# shellcheck disable=SC2086
+	start_qm $STORES --query.replica-label=replica
+	now=$(date +%s)
+	run -0 curl -sf "$QM/api/v1/query" --data-urlencode 'query=count by (job) (up{job="prom"})' -d time="$now"
+	[ "$(jq -r '.data.result[0].value[1]' <<<"$output")" = 2 ]
+	run -0 curl -sf "$QM/api/v1/query" --data-urlencode 'query=count by (job) (up{job="prom"})' \
+		-d time="$now" -d dedup=false
+	[ "$(jq -r '.data.result[0].value[1]' <<<"$output")" = 4 ]
+	run -0 curl -sf "$QM/api/v1/query_range" \
+		--data-urlencode 'query=sum by (job) (rate(prometheus_http_requests_total[10s]))' \
+		-d start=$((now - 20)) -d end="$now" -d step=2
+	[ "$(jq -r .data.resultType <<<"$output")" = matrix ]
+	[ "$(jq '.data.result | length' <<<"$output")" -eq 1 ]
+	# promtool, Prometheus' own client.
+	run -0 promtool query instant "$QM" 'sum(up{job="prom"})' --time="$now"
+	[[ $output == *"=> 2 @["* ]]
+	run -0 promtool query range "$QM" 'up{job="prom"}' --start=$((now - 10)) --end="$now" --step=5s
+	[[ $output == *'up{cluster="c1", instance="127.0.0.1:'* ]]
+	# Prometheus' error types and codes.
+	run -0 curl -s -w '\n%{http_code}' "$QM/api/v1/query" --data-urlencode 'query=sum(up'
+	[ "${lines[1]}" = 400 ]
+	[ "$(jq -r .error <<<"${lines[0]}")" = 'invalid parameter "query": 1:7: parse error: unclosed left parenthesis' ]
+	run -0 curl -s -w '\n%{http_code}' "$QM/api/v1/query" \
+		--data-urlencode 'query={__name__=~"up|prometheus_build_info"} * on() group_left up' -d time="$now"
+	[ "${lines[1]}" = 422 ]
+	[ "$(jq -r .errorType <<<"${lines[0]}")" = execution ]
+	# What Grafana asks besides queries.
+	run -0 curl -sf "$QM/api/v1/status/buildinfo"
+	[ "$(jq -r .data.version <<<"$output")" = 2.42.0 ]
+	run -0 curl -sf "$QM/api/v1/query_exemplars?query=up&start=0&end=1"
+	[ "$(jq -c .data <<<"$output")" = '[]' ]
+	run -0 curl -sf "$QM/api/v1/metadata"
+}
+
 @test "query-merge stacks: a second one over the first, and a real Prometheus reading it, answer the same" {
 	fixture
 	# shellcheck disable=SC2086

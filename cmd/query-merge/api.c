@@ -14,8 +14,8 @@
 #include "net/remote.h"
 #include "series/jsonl.h"
 #include "api.h"
+#include "eval.h"
 
-#define MAX_POINTS	11000	/* per series, as Prometheus */
 
 /* --- parameters --------------------------------------------------------- */
 
@@ -80,235 +80,18 @@ add_warnings(struct buf *b, const struct qwarn *w)
 	buf_addch(b, ']');
 }
 
-/* A series selector as the query; PromQL proper is not here yet. */
-static int
-parse_query(const char *q, struct matcher **m, size_t *n, char *err)
-{
-	char e[ERR_MAX];
-	int nonempty = 0;
-
-	if (q == NULL || *q == '\0')
-		return errbuf_set(err, "invalid parameter \"query\": "
-		    "unknown position: parse error: no expression found in "
-		    "input");
-	if (matcher_parse_selector(q, m, n, e) == -1)
-		return errbuf_set(err, "invalid parameter \"query\": %s "
-		    "(query-merge evaluates series selectors)", e);
-	for (size_t i = 0; i < *n; i++)
-		nonempty |= !matcher_matches_empty(&(*m)[i]);
-	if (!nonempty) {
-		matchers_free(*m, *n);
-		*m = NULL;
-		return errbuf_set(err, "invalid parameter \"query\": 1:1: "
-		    "parse error: vector selector must contain at least one "
-		    "non-empty matcher");
-	}
-	return 0;
-}
-
-/* Go's FormatFloat(v, 'f', -1, 64), with Prometheus' +Inf. */
-static void
-add_value(struct buf *b, double v)
-{
-	char f[FLOATFMT_F_MAX];
-
-	buf_addch(b, '"');
-	if (isnan(v))
-		buf_addstr(b, "NaN");
-	else if (isinf(v))
-		buf_addstr(b, v > 0 ? "+Inf" : "-Inf");
-	else
-		buf_addstr(b, floatfmt_f(v, f));
-	buf_addch(b, '"');
-}
-
-static void
-add_time(struct buf *b, int64_t ms)
-{
-	char f[FLOATFMT_F_MAX];
-
-	buf_addstr(b, floatfmt_f((double)ms / 1000.0, f));
-}
-
-static int
-is_stale(double v)
-{
-	uint64_t bits;
-
-	memcpy(&bits, &v, sizeof(bits));
-	return bits == JSONL_STALE_BITS;
-}
-
-/* The sample a selector sees at ts: the last one at or before ts, no
- * older than the lookback delta, and not a staleness marker.  *j moves
- * forward only (steps increase). */
-static int
-at(const int64_t *t, const double *v, size_t n, size_t *j, int64_t ts,
-    int64_t lookback, double *out)
-{
-	while (*j < n && t[*j] <= ts)
-		(*j)++;
-	if (*j == 0)
-		return 0;
-	if (t[*j - 1] < ts - lookback || is_stale(v[*j - 1]))
-		return 0;
-	*out = v[*j - 1];
-	return 1;
-}
-
 /* --- query and query_range ------------------------------------------- */
-
-struct eval {
-	struct qm	*qm;
-	struct buf	*b;
-	int64_t		 start, end, step;	/* instant: start == end */
-	int		 instant;
-	size_t		 nseries;
-	uint64_t	 samples;
-	int		 too_many;
-};
-
-static int
-emit_eval(void *arg, unsigned query, const struct labels *l,
-    const int64_t *t, const double *v, size_t n)
-{
-	struct eval *e = arg;
-	size_t j = 0, npts = 0, mark;
-	double x;
-
-	(void)query;
-	mark = e->b->len;
-	buf_addstr(e->b, e->nseries ? ",{\"metric\":" : "{\"metric\":");
-	jsonstr_add_labels(e->b, l);
-	buf_addstr(e->b, e->instant ? ",\"value\":" : ",\"values\":[");
-	for (int64_t ts = e->start; ts <= e->end; ts += e->step) {
-		if (!at(t, v, n, &j, ts, e->qm->lookback_ms, &x))
-			continue;
-		if (npts++ > 0)
-			buf_addch(e->b, ',');
-		buf_addch(e->b, '[');
-		add_time(e->b, ts);
-		buf_addch(e->b, ',');
-		add_value(e->b, x);
-		buf_addch(e->b, ']');
-		if (e->instant || e->step <= 0)
-			break;
-	}
-	if (npts == 0) {
-		/* Nothing in range: no series. */
-		e->b->len = mark;
-		e->b->data[mark] = '\0';
-		return 0;
-	}
-	buf_addstr(e->b, e->instant ? "}" : "]}");
-	e->nseries++;
-	e->samples += npts;
-	if (e->qm->max_samples > 0 && e->samples > e->qm->max_samples) {
-		e->too_many = 1;
-		return -1;
-	}
-	return 0;
-}
-
-static int
-parse_step(const char *s, int64_t *ms, char *err)
-{
-	char *end;
-	double d;
-
-	if (s == NULL || *s == '\0')
-		return errbuf_set(err, "invalid parameter \"step\": cannot "
-		    "parse \"\" to a valid duration");
-	errno = 0;
-	d = strtod(s, &end);
-	if (*end == '\0' && errno == 0 && isfinite(d)) {
-		*ms = (int64_t)llround(d * 1000);
-		return 0;
-	}
-	if (parse_duration(s, ms, err) == -1)
-		return errbuf_set(err, "invalid parameter \"step\": cannot "
-		    "parse \"%s\" to a valid duration", s);
-	return 0;
-}
 
 static int
 evaluate(struct qm *qm, struct httpd_req *req, struct httpd_resp *resp,
     int instant)
 {
 	struct qopts o;
-	struct fetch_sel sel;
-	struct qwarn w = { 0 };
-	struct eval e = { .qm = qm, .b = &resp->body, .instant = instant };
-	struct matcher *m = NULL;
-	size_t nm = 0;
 	char err[ERR_MAX];
-	int rc;
 
 	if (get_qopts(qm, req, &o, err) == -1)
 		return promapi_error(resp, 400, "bad_data", "%s", err);
-	if (instant) {
-		if (promapi_time(req, "time", clock_real_ms(), &e.start,
-		    err) == -1)
-			return promapi_error(resp, 400, "bad_data", "%s", err);
-		e.end = e.start;
-		e.step = 1;
-	} else {
-		if (httpd_req_param(req, "start") == NULL ||
-		    promapi_time(req, "start", 0, &e.start, err) == -1)
-			return promapi_error(resp, 400, "bad_data", "%s",
-			    httpd_req_param(req, "start") == NULL ?
-			    "invalid parameter \"start\": cannot parse \"\" "
-			    "to a valid timestamp" : err);
-		if (httpd_req_param(req, "end") == NULL ||
-		    promapi_time(req, "end", 0, &e.end, err) == -1)
-			return promapi_error(resp, 400, "bad_data", "%s",
-			    httpd_req_param(req, "end") == NULL ?
-			    "invalid parameter \"end\": cannot parse \"\" "
-			    "to a valid timestamp" : err);
-		if (e.end < e.start)
-			return promapi_error(resp, 400, "bad_data",
-			    "end timestamp must not be before start time");
-		if (parse_step(httpd_req_param(req, "step"), &e.step,
-		    err) == -1)
-			return promapi_error(resp, 400, "bad_data", "%s", err);
-		if (e.step <= 0)
-			return promapi_error(resp, 400, "bad_data", "zero or "
-			    "negative query resolution step widths are not "
-			    "accepted. Try a positive integer");
-		if ((e.end - e.start) / e.step > MAX_POINTS)
-			return promapi_error(resp, 400, "bad_data", "exceeded "
-			    "maximum resolution of 11,000 points per "
-			    "timeseries. Try decreasing the query resolution "
-			    "(?step=XX)");
-	}
-	if (parse_query(httpd_req_param(req, "query"), &m, &nm, err) == -1)
-		return promapi_error(resp, 400, "bad_data", "%s", err);
-	sel.m = m;
-	sel.nm = nm;
-	sel.mint = e.start - qm->lookback_ms;
-	sel.maxt = e.end;
-	httpd_resp_header(resp, "Content-Type", "application/json");
-	promapi_begin(&resp->body);
-	buf_addstr(&resp->body, instant ?
-	    "{\"resultType\":\"vector\",\"result\":[" :
-	    "{\"resultType\":\"matrix\",\"result\":[");
-	rc = qm_select(qm, &o, &sel, 1, emit_eval, &e, &w, err);
-	matchers_free(m, nm);
-	if (e.too_many) {
-		qwarn_release(&w);
-		return promapi_error(resp, 422, "execution", "query processing "
-		    "would load too many samples into memory in query "
-		    "execution");
-	}
-	if (rc != 0) {
-		qwarn_release(&w);
-		return fail_query(resp, rc, err);
-	}
-	buf_addstr(&resp->body, "]}");
-	add_warnings(&resp->body, &w);
-	promapi_end(&resp->body);
-	qwarn_release(&w);
-	return 0;
+	return eval_handle(qm, req, resp, &o, instant);
 }
 
 static int
@@ -629,20 +412,6 @@ emit_read(void *arg, unsigned query, const struct labels *l,
 	return 0;
 }
 
-/* Functions that read a counter's increases: a replica switch must not
- * look like a reset to them. */
-static int
-counter_func(const char *f)
-{
-	static const char *const names[] = { "rate", "increase", "irate",
-	    "resets", NULL };
-
-	for (size_t i = 0; f != NULL && names[i]; i++)
-		if (strcmp(f, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 rread_free(void *arg)
 {
@@ -708,7 +477,7 @@ api_read(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 		fs[i].maxt = rq.queries[i].end_ms;
 		/* Prometheus says which function reads the selector. */
 		fs[i].counter = rq.queries[i].has_hints &&
-		    counter_func(rq.queries[i].hints.func);
+		    qm_counter_func(rq.queries[i].hints.func);
 		log_debug("remote read", "func", rq.queries[i].has_hints &&
 		    rq.queries[i].hints.func ? rq.queries[i].hints.func : "",
 		    "counter", fs[i].counter ? "true" : "false");
@@ -766,6 +535,40 @@ api_stores(struct httpd_req *req, struct httpd_resp *resp, void *arg)
 	return promapi_end(&resp->body);
 }
 
+/* --- what Grafana and promtool ask besides queries --------------------- */
+
+static int
+api_exemplars(struct httpd_req *req, struct httpd_resp *resp, void *arg)
+{
+	(void)req;
+	(void)arg;
+	httpd_resp_header(resp, "Content-Type", "application/json");
+	return buf_addstr(&resp->body, "{\"status\":\"success\",\"data\":[]}");
+}
+
+static int
+api_metadata(struct httpd_req *req, struct httpd_resp *resp, void *arg)
+{
+	(void)req;
+	(void)arg;
+	httpd_resp_header(resp, "Content-Type", "application/json");
+	return buf_addstr(&resp->body, "{\"status\":\"success\",\"data\":{}}");
+}
+
+/* The version Grafana reads to know which API it talks to: the
+ * Prometheus whose PromQL this is, and ours beside it. */
+static int
+api_buildinfo(struct httpd_req *req, struct httpd_resp *resp, void *arg)
+{
+	(void)req;
+	(void)arg;
+	httpd_resp_header(resp, "Content-Type", "application/json");
+	return buf_addstr(&resp->body, "{\"status\":\"success\",\"data\":"
+	    "{\"version\":\"2.42.0\",\"revision\":\"strata-query-merge-"
+	    VERSION "\",\"branch\":\"\",\"buildUser\":\"\","
+	    "\"buildDate\":\"\",\"goVersion\":\"\"}}");
+}
+
 const struct httpd_route *
 api_routes(struct qm *qm)
 {
@@ -780,6 +583,11 @@ api_routes(struct qm *qm)
 		{ "GET|POST", "/api/v1/export", api_export, NULL, "export" },
 		{ "POST", "/api/v1/read", api_read, NULL, "read" },
 		{ "GET", "/api/v1/stores", api_stores, NULL, "stores" },
+		{ "GET|POST", "/api/v1/query_exemplars", api_exemplars, NULL,
+		    "query_exemplars" },
+		{ "GET", "/api/v1/metadata", api_metadata, NULL, "metadata" },
+		{ "GET", "/api/v1/status/buildinfo", api_buildinfo, NULL,
+		    "buildinfo" },
 		{ NULL, NULL, NULL, NULL, NULL },
 	};
 

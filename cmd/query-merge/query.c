@@ -14,6 +14,18 @@ qopts_default(const struct qm *qm, struct qopts *o)
 	o->nreplica = qm->nreplica;
 }
 
+int
+qm_counter_func(const char *f)
+{
+	static const char *const names[] = { "rate", "increase", "irate",
+	    "resets", NULL };
+
+	for (size_t i = 0; f != NULL && names[i]; i++)
+		if (strcmp(f, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 void
 qwarn_release(struct qwarn *w)
 {

@@ -46,6 +46,10 @@ struct qwarn {
 
 void	qwarn_release(struct qwarn *w);
 
+/* Does function f read a counter's increases (rate, increase, irate,
+ * resets)?  Its selectors get counters free of false resets. */
+int	qm_counter_func(const char *f);
+
 /*
  * Run sel over the stores and emit the merged series.  -1 with err: out
  * of memory (QM_ESYS), or a store failed with partial responses off

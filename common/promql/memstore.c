@@ -99,11 +99,14 @@ matches(struct matcher *mt, size_t nm, const struct labels *l)
 
 static int
 select_fn(void *arg, struct matcher *mt, size_t nm, int64_t mint,
-    int64_t maxt, struct promql_series **out, size_t *nout, char *err)
+    int64_t maxt, const char *func, struct promql_series **out,
+    size_t *nout, char *err)
 {
 	struct memstore *m = arg;
 	struct promql_series *r = NULL;
 	size_t n = 0;
+
+	(void)func;
 
 	*out = NULL;
 	*nout = 0;

@@ -194,11 +194,13 @@ ev_set_offsets(struct ast_node *n, int64_t evaltime)
 /* --- what each selector reads (getTimeRangesForSelector) ---------------- */
 
 static int select_one(struct ev *ev, struct ast_node *vs, int64_t mint,
-	    int64_t maxt, int matrix);
+	    int64_t maxt, int matrix, const char *func);
 
+/* func: the call whose argument n is (through ranges, parentheses and
+ * subqueries), for the storage's hints. */
 static int
 walk_select(struct ev *ev, struct ast_node *n, struct subq_times t,
-    int64_t eval_range)
+    int64_t eval_range, const char *func)
 {
 	struct subq_times inner;
 
@@ -220,22 +222,23 @@ walk_select(struct ev *ev, struct ast_node *n, struct subq_times t,
 		    ev->q->opts.lookback_ms);
 		start = ev_sub(start, n->orig_offset);
 		end = ev_sub(end, n->orig_offset);
-		return select_one(ev, n, start, end, eval_range != 0);
+		return select_one(ev, n, start, end, eval_range != 0, func);
 	}
 	case AST_MATSEL:
-		return walk_select(ev, n->x, t, n->range);
+		return walk_select(ev, n->x, t, n->range, func);
 	case AST_SUBQUERY:
 		inner = t;
 		subq_enter(&inner, n);
-		return walk_select(ev, n->x, inner, 0);
+		return walk_select(ev, n->x, inner, 0, func);
 	default:
 		break;
 	}
-	if (walk_select(ev, n->x, t, 0) == -1 ||
-	    walk_select(ev, n->y, t, 0) == -1)
+	if (walk_select(ev, n->x, t, 0, n->kind == AST_PAREN ? func : NULL) ==
+	    -1 || walk_select(ev, n->y, t, 0, NULL) == -1)
 		return -1;
 	for (size_t i = 0; i < n->nargs; i++)
-		if (walk_select(ev, n->args[i], t, 0) == -1)
+		if (walk_select(ev, n->args[i], t, 0, n->fn ? n->fn->name :
+		    NULL) == -1)
 			return -1;
 	return 0;
 }
@@ -245,7 +248,7 @@ ev_select_all(struct ev *ev, struct ast_node *root)
 {
 	struct subq_times t = { 0, 0, 0, 0 };
 
-	return walk_select(ev, root, t, 0);
+	return walk_select(ev, root, t, 0, NULL);
 }
 
 /* --- fetching ------------------------------------------------------------ */
@@ -260,7 +263,7 @@ cmp_sel(const void *a, const void *b)
 
 static int
 select_one(struct ev *ev, struct ast_node *vs, int64_t mint, int64_t maxt,
-    int matrix)
+    int matrix, const char *func)
 {
 	const struct promql_storage *st = ev->q->st;
 	struct promql_series *got = NULL;
@@ -275,8 +278,8 @@ select_one(struct ev *ev, struct ast_node *vs, int64_t mint, int64_t maxt,
 	if (st == NULL || st->select == NULL)
 		return 0;
 	err[0] = '\0';
-	if (st->select(st->arg, vs->m, vs->nm, mint, maxt, &got, &n, err) ==
-	    -1)
+	if (st->select(st->arg, vs->m, vs->nm, mint, maxt, func, &got, &n,
+	    err) == -1)
 		return ev_fail(ev, PROMQL_INTERNAL, "expanding series: %s",
 		    err);
 	if (n > 0 && (sel->s = pool_calloc(&ev->q->pool, n,

@@ -81,13 +81,17 @@ void	promql_series_free(struct promql_series *s, size_t n);
  * with promql_series_free) every series matching all nm matchers that
  * has samples in [mint, maxt] (ms, inclusive), with those samples; more
  * samples are harmless, fewer are wrong.  Series with equal labels must
- * not repeat (deduplicate replicas before).  -1 with a line in err on
- * failure (the query fails as "internal").
+ * not repeat (deduplicate replicas before).  func is the function that
+ * reads the selector ("rate", "sum_over_time", ...; NULL when none), as
+ * Prometheus' SelectHints.Func says it: the name of the call whose
+ * argument it is (through a range, parentheses or a subquery), so that
+ * a deduplicating store can treat counters read by rate() as counters.
+ * -1 with a line in err on failure (the query fails as "internal").
  */
 struct promql_storage {
 	int	(*select)(void *arg, struct matcher *m, size_t nm,
-		    int64_t mint, int64_t maxt, struct promql_series **out,
-		    size_t *n, char *err);
+		    int64_t mint, int64_t maxt, const char *func,
+		    struct promql_series **out, size_t *n, char *err);
 	void	*arg;
 };
 

@@ -16,10 +16,12 @@ static struct memstore ms = MEMSTORE_INIT;
 /* A storage that records the selects it gets, then answers from ms. */
 static char selects[4096];
 static int fail_select;
+static char funcs[256];		/* the hints' functions, "-" for none */
 
 static int
 recording_select(void *arg, struct matcher *m, size_t nm, int64_t mint,
-    int64_t maxt, struct promql_series **out, size_t *n, char *err)
+    int64_t maxt, const char *func, struct promql_series **out, size_t *n,
+    char *err)
 {
 	size_t len = strlen(selects);
 	struct promql_storage inner = memstore_storage(arg);
@@ -35,7 +37,10 @@ recording_select(void *arg, struct matcher *m, size_t nm, int64_t mint,
 	len = strlen(selects);
 	snprintf(selects + len, sizeof(selects) - len, "]%lld..%lld",
 	    (long long)mint, (long long)maxt);
-	return inner.select(inner.arg, m, nm, mint, maxt, out, n, err);
+	len = strlen(funcs);
+	snprintf(funcs + len, sizeof(funcs) - len, "%s%s", len ? " " : "",
+	    func ? func : "-");
+	return inner.select(inner.arg, m, nm, mint, maxt, func, out, n, err);
 }
 
 static struct promql_storage rec = { recording_select, &ms };
@@ -65,6 +70,7 @@ selects_of(const char *q, int64_t t)
 	struct promql_expr *e;
 
 	selects[0] = '\0';
+	funcs[0] = '\0';
 	if (promql_parse(q, &e, err) != 0)
 		return err;
 	if (promql_instant(e, &rec, t, NULL, &r, err) != 0) {
@@ -95,6 +101,17 @@ test_pushdown(void)
 	    "[__name__=\"up\"]-240000..60000 [__name__=\"down\"]-240000..60000");
 	CHECK_STR(selects_of("sum_over_time(up[1m] @ start())", 60000),
 	    "[__name__=\"up\"]0..60000");
+	/* The hints: the call a selector is an argument of. */
+	selects_of("rate(up[5m])", 600000);
+	CHECK_STR(funcs, "rate");
+	selects_of("sum(up)", 600000);
+	CHECK_STR(funcs, "-");
+	selects_of("max_over_time(increase(up[2m])[10m:1m])", 3600000);
+	CHECK_STR(funcs, "increase");
+	selects_of("resets((up[5m]))", 600000);
+	CHECK_STR(funcs, "resets");
+	selects_of("abs(up) + irate(up[1m])", 600000);
+	CHECK_STR(funcs, "abs irate");
 }
 
 static void
