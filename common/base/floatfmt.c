@@ -169,6 +169,18 @@ pow10_build(void)
 	}
 }
 
+void
+floatfmt_pow10(int p, uint64_t *hi, uint64_t *lo, int *e)
+{
+	const struct pow10 *t;
+
+	pthread_once(&pow10once, pow10_build);
+	t = &pow10tab[-p - K_MIN];
+	*hi = t->hi;
+	*lo = t->lo;
+	*e = t->e2;
+}
+
 /*
  * floor(q * log10(2)) and floor(q * log10(2) + log10(3/4)) for |q| <=
  * 1100, in fixed point: the logarithms times 2^32, rounded down (checked
@@ -379,39 +391,136 @@ plain(char *o, const char *digits, int nd, int exp)
 	return o;
 }
 
-char *
-floatfmt_g(double v, char out[FLOATFMT_MAX])
-{
-	char digits[FLOATFMT_DIGITS_MAX], *o = out;
-	uint64_t n;
-	int nd, exp;
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
 
-	if (special(v, out))
-		return out;
-	if (v < 0)
-		*o++ = '-';
-	if (smallint(v, &n) && n < 1000000) {
-		utoa(n, o);
-		return out;
+/* Exactly eight digits of x < 10^8, leading zeros included. */
+static void
+put8(char *p, uint32_t x)
+{
+	uint32_t hi = x / 10000, lo = x % 10000;
+
+	memcpy(p, pairs + hi / 100 * 2, 2);
+	memcpy(p + 2, pairs + hi % 100 * 2, 2);
+	memcpy(p + 4, pairs + lo / 100 * 2, 2);
+	memcpy(p + 6, pairs + lo % 100 * 2, 2);
+}
+
+/* The len = declen(n) digits of n > 0 at o: the low eights in 32-bit
+ * arithmetic, independent of each other, then the top in pairs. */
+static void
+put_digits(char *o, uint64_t n, int len)
+{
+	char *p = o + len;
+	uint32_t x;
+
+	while (n >= 100000000) {
+		p -= 8;
+		put8(p, (uint32_t)(n % 100000000));
+		n /= 100000000;
 	}
-	nd = floatfmt_digits(v, digits, &exp);
+	for (x = (uint32_t)n; x >= 100; x /= 100) {
+		p -= 2;
+		memcpy(p, pairs + x % 100 * 2, 2);
+	}
+	if (x >= 10) {
+		p -= 2;
+		memcpy(p, pairs + x * 2, 2);
+	} else
+		*--p = (char)('0' + x);
+}
+
+size_t
+floatfmt_g_len(double v, char out[FLOATFMT_MAX])
+{
+	uint64_t bits, c, d;
+	char *o = out;
+	int be, k = 0, nd, exp;
+
+	memcpy(&bits, &v, sizeof(bits));
+	be = (int)(bits >> 52 & 0x7ff);
+	c = bits & (C_MIN - 1);
+	if (be == 0x7ff || (be == 0 && c == 0)) {
+		special(v, out);
+		return strlen(out);
+	}
+	if (bits >> 63)
+		*o++ = '-';
+	if (smallint(v, &d)) {
+		if (d < 1000000) {
+			nd = declen(d);
+			put_digits(o, d, nd);
+			o[nd] = '\0';
+			return (size_t)(o + nd - out);
+		}
+	} else if (be == 0)
+		d = schubfach(c, Q_MIN, &k);
+	else
+		d = schubfach(c | C_MIN, be - 1075, &k);
+	/* Schubfach's pick may end in zeros (a short decimal, many), Go's
+	 * digits do not: strip them in halving steps. */
+	while (d % 100000000 == 0) {
+		d /= 100000000;
+		k += 8;
+	}
+	if (d % 10000 == 0) {
+		d /= 10000;
+		k += 4;
+	}
+	if (d % 100 == 0) {
+		d /= 100;
+		k += 2;
+	}
+	if (d % 10 == 0) {
+		d /= 10;
+		k++;
+	}
+	nd = declen(d);
+	exp = k + nd - 1;
 	/* Go decides the form by the exponent alone when it prints the
 	 * shortest digits (strconv: eprec = 6), so 1e+06 but 123456. */
 	if (exp < -4 || exp >= 6) {
-		*o++ = digits[0];
+		put_digits(o + 1, d, nd);
+		o[0] = o[1];
 		if (nd > 1) {
-			*o++ = '.';
-			memcpy(o, digits + 1, (size_t)nd - 1);
-			o += nd - 1;
-		}
+			o[1] = '.';
+			o += nd + 1;
+		} else
+			o++;
 		*o++ = 'e';
 		*o++ = exp < 0 ? '-' : '+';
-		if (abs(exp) < 10)
-			*o++ = '0';
-		utoa((uint64_t)abs(exp), o);
-		return out;
+		exp = abs(exp);
+		if (exp >= 100)
+			*o++ = (char)('0' + exp / 100);
+		memcpy(o, pairs + exp % 100 * 2, 2);
+		o += 2;
+	} else if (exp < 0) {
+		memcpy(o, "0.0000", (size_t)(1 - exp));
+		o += 1 - exp;
+		put_digits(o, d, nd);
+		o += nd;
+	} else if (nd > exp + 1) {
+		put_digits(o + 1, d, nd);
+		memmove(o, o + 1, (size_t)exp + 1);
+		o[exp + 1] = '.';
+		o += nd + 1;
+	} else {
+		/* A whole number below 10^6 is a small integer, handled
+		 * above: this is for completeness only. */
+		put_digits(o, d, nd);
+		memset(o + nd, '0', (size_t)(exp + 1 - nd));
+		o += exp + 1;
 	}
-	plain(o, digits, nd, exp);
+	*o = '\0';
+	return (size_t)(o - out);
+}
+
+char *
+floatfmt_g(double v, char out[FLOATFMT_MAX])
+{
+	floatfmt_g_len(v, out);
 	return out;
 }
 

@@ -1,0 +1,281 @@
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/floatfmt.h"
+#include "base/jsonnum.h"
+
+#define MAX_DIGITS	19	/* what a uint64 holds exactly, any digits */
+#define EXP_CLAMP	100000	/* far past where every double over- or
+				 * underflows, so clamping changes nothing */
+/* A midpoint between two doubles has at most 767 significant digits: a
+ * decimal kept to more than that, with one nonzero digit standing in for
+ * any nonzero rest, rounds as the whole does. */
+#define KEEP_DIGITS	800
+
+static const double exact10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+static int
+isdig(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+/*
+ * Whether the 8 bytes at p are all digits, and then their value: each
+ * byte's high nibble must be 3 before and after adding 6, and the digits
+ * are combined in pairs, fours and eights, in parallel in one word.
+ */
+static int
+eight(const char *p, uint64_t *val)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	if (((x & 0xf0f0f0f0f0f0f0f0ULL) | (((x + 0x0606060606060606ULL) &
+	    0xf0f0f0f0f0f0f0f0ULL) >> 4)) != 0x3333333333333333ULL)
+		return 0;
+	x -= 0x3030303030303030ULL;
+	/* Little-endian: the first digit is the lowest byte. */
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
+	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
+	x = (x * 10000 + (x >> 32)) & 0xffffffffULL;
+	*val = x;
+	return 1;
+}
+
+static double
+from_bits(uint64_t b)
+{
+	double v;
+
+	memcpy(&v, &b, sizeof(v));
+	return v;
+}
+
+/*
+ * w * 10^q rounded, w > 0 and exact, q within floatfmt's table.  With g
+ * from the table, T = w * 10^q * 2^(125 - e) lies in [w (g - 1), w g), so
+ * the 190-bit product P = w g, w shifted up to fill 64 bits, exceeds T
+ * (shifted alike) by less than 2^64.  Cut to 128 bits by a shift of s >=
+ * 61, P's top X is then T's top part to within (-8, +1), which decides
+ * the rounding of X's top 53 bits unless the 75 bits below them are that
+ * close to a half.  -1 then, or when the result is not a normal double:
+ * the caller asks strtod.
+ */
+static int
+convert(uint64_t w, int q, int neg, double *v)
+{
+	const unsigned __int128 half = (unsigned __int128)1 << 74;
+	unsigned __int128 a, b, mid, x, rest;
+	uint64_t hi, lo, p0, p1, p2, m;
+	int e, lz, s, ex;
+
+	floatfmt_pow10(q, &hi, &lo, &e);
+	lz = __builtin_clzll(w);
+	w <<= lz;
+	a = (unsigned __int128)w * lo;
+	b = (unsigned __int128)w * hi;
+	p0 = (uint64_t)a;
+	mid = (a >> 64) + (uint64_t)b;
+	p1 = (uint64_t)mid;
+	p2 = (uint64_t)(b >> 64) + (uint64_t)(mid >> 64);
+	/* 2^188 < P < 2^190: p2's top bit is bit 60 or 61. */
+	s = 128 + 63 - __builtin_clzll(p2) - 127;
+	x = (unsigned __int128)p2 << (128 - s) |
+	    (unsigned __int128)p1 << (64 - s) | p0 >> s;
+	m = (uint64_t)(x >> 75);
+	rest = x & (((unsigned __int128)1 << 75) - 1);
+	ex = s - lz + e - 50;
+	if (rest + 1 <= half)
+		;
+	else if (rest >= half + 8) {
+		if (++m == (uint64_t)1 << 53) {
+			m >>= 1;
+			ex++;
+		}
+	} else
+		return -1;
+	if (ex + 1075 < 1 || ex + 1075 > 2046)
+		return -1;
+	*v = from_bits((uint64_t)neg << 63 | (uint64_t)(ex + 1075) << 52 |
+	    (m & (((uint64_t)1 << 52) - 1)));
+	return 0;
+}
+
+/*
+ * The exact answer from strtod, on a copy that is NUL-terminated and
+ * bounded: sign, at most KEEP_DIGITS significant digits (plus a 1 if a
+ * nonzero digit was dropped), exponent.
+ */
+static int
+slow(const char *p, const char *end, double *v)
+{
+	char buf[KEEP_DIGITS + 32], *o = buf;
+	int64_t ex = 0;
+	int k = 0, frac = 0, sticky = 0;
+	double d;
+
+	if (*p == '-')
+		*o++ = *p++;
+	for (; p < end && (isdig(*p) || *p == '.'); p++) {
+		if (*p == '.') {
+			frac = 1;
+			continue;
+		}
+		if (k == 0 && *p == '0') {
+			ex -= frac;
+			continue;
+		}
+		if (k < KEEP_DIGITS) {
+			o[k++] = *p;
+			ex -= frac;
+		} else {
+			sticky |= *p != '0';
+			ex += !frac;
+		}
+	}
+	if (k == 0)
+		o[k++] = '0';
+	if (sticky) {
+		o[k++] = '1';
+		ex--;
+	}
+	o += k;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int neg = 0;
+		int64_t e = 0;
+
+		p++;
+		if (*p == '+' || *p == '-')
+			neg = *p++ == '-';
+		for (; p < end && isdig(*p); p++)
+			if (e < EXP_CLAMP)
+				e = e * 10 + (*p - '0');
+		ex += neg ? -e : e;
+	}
+	if (ex < -10 * EXP_CLAMP)
+		ex = -10 * EXP_CLAMP;
+	if (ex > 10 * EXP_CLAMP)
+		ex = 10 * EXP_CLAMP;
+	snprintf(o, sizeof(buf) - (size_t)(o - buf), "e%lld", (long long)ex);
+	d = strtod(buf, NULL);
+	if (isinf(d))
+		return JSONNUM_RANGE;
+	*v = d;
+	return 0;
+}
+
+int
+jsonnum_read(const char *p, const char *end, double *v, const char **next)
+{
+	const char *start = p;
+	uint64_t w = 0, x;
+	int64_t q = 0;
+	int nd = 0, neg = 0, trunc = 0;
+	double d, d2;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p == end || !isdig(*p)) {
+		*next = p;
+		return JSONNUM_SYNTAX;
+	}
+	if (*p == '0') {
+		if (++p < end && isdig(*p)) {
+			*next = p;
+			return JSONNUM_SYNTAX;
+		}
+	} else {
+		while (end - p >= 8 && nd <= MAX_DIGITS - 8 && eight(p, &x)) {
+			w = w * 100000000 + x;
+			nd += 8;
+			p += 8;
+		}
+		for (; p < end && isdig(*p); p++) {
+			if (nd < MAX_DIGITS) {
+				w = w * 10 + (uint64_t)(*p - '0');
+				nd++;
+			} else {
+				trunc |= *p != '0';
+				q++;
+			}
+		}
+	}
+	if (p < end && *p == '.') {
+		if (++p == end || !isdig(*p)) {
+			*next = p;
+			return JSONNUM_SYNTAX;
+		}
+		if (w == 0)
+			for (; p < end && *p == '0'; p++)
+				q--;
+		while (end - p >= 8 && nd <= MAX_DIGITS - 8 && eight(p, &x)) {
+			w = w * 100000000 + x;
+			nd += 8;
+			q -= 8;
+			p += 8;
+		}
+		for (; p < end && isdig(*p); p++) {
+			if (nd < MAX_DIGITS) {
+				w = w * 10 + (uint64_t)(*p - '0');
+				nd++;
+				q--;
+			} else
+				trunc |= *p != '0';
+		}
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+		int64_t e = 0;
+
+		if (++p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		if (p == end || !isdig(*p)) {
+			*next = p;
+			return JSONNUM_SYNTAX;
+		}
+		for (; p < end && isdig(*p); p++)
+			if (e < EXP_CLAMP)
+				e = e * 10 + (*p - '0');
+		q += eneg ? -e : e;
+	}
+	*next = p;
+
+	if (w == 0) {
+		*v = neg ? -0.0 : 0.0;
+		return 0;
+	}
+	/* Clinger: both exact, so one correctly rounded operation. */
+	if (!trunc && w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
+		d = (double)w;
+		d = q < 0 ? d / exact10[-q] : d * exact10[q];
+		*v = neg ? -d : d;
+		return 0;
+	}
+	/* Below 10^19 * 10^-343 = 10^-324, under half the least double. */
+	if (q < -342) {
+		*v = neg ? -0.0 : 0.0;
+		return 0;
+	}
+	if (q > 308)
+		return JSONNUM_RANGE;
+	if (q >= FLOATFMT_POW10_MIN && q <= FLOATFMT_POW10_MAX &&
+	    convert(w, (int)q, neg, &d) == 0) {
+		/* Digits were dropped: the value lies between w and w + 1
+		 * units, and rounds as both do if they agree. */
+		if (!trunc || (convert(w + 1, (int)q, neg, &d2) == 0 &&
+		    memcmp(&d, &d2, sizeof(d)) == 0)) {
+			*v = d;
+			return 0;
+		}
+	}
+	return slow(start, p, v);
+}
