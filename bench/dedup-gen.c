@@ -9,7 +9,8 @@
  * writes for the project's own test data.  Each replica scrapes every 15 s
  * with its own phase and 0-1.5 s of jitter; replica a is down for a while
  * in the first third (a staleness marker, then nothing), replica b in the
- * second, so that every group has gaps to fill.
+ * second, so that every group has gaps to fill.  Prints "<lines> lines
+ * <samples> samples" on stderr at the end.
  */
 #include <err.h>
 #include <stdio.h>
@@ -64,6 +65,7 @@ main(int argc, char *argv[])
 	uint64_t series, replicas, samples;
 	int64_t *t;
 	double *v;
+	unsigned long long lines = 0, total = 0;
 	int chunks = 0;
 
 	if (argc < 4 || argc > 6)
@@ -140,6 +142,8 @@ main(int argc, char *argv[])
 			}
 			if (fwrite(line.data, 1, line.len, stdout) != line.len)
 				err(1, "write <stdout>");
+			lines++;
+			total += n;
 		}
 	}
 	free(t);
@@ -147,5 +151,7 @@ main(int argc, char *argv[])
 	labels_release(&l);
 	buf_release(&line);
 	buf_release(&chunk);
+	/* For the bench: what it made, on stderr. */
+	fprintf(stderr, "%llu lines %llu samples\n", lines, total);
 	return fclose(stdout) == 0 ? 0 : 1;
 }

@@ -396,16 +396,34 @@ static const char pairs[] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
+/*
+ * The eight digits of x < 10^8, leading zeros included, as the bytes of
+ * a word (the first digit lowest): x split in fours into two 32-bit
+ * lanes, each into hundreds and rest in 16-bit lanes, each into tens and
+ * units in bytes, by multiplications with reciprocals that are exact in
+ * these ranges (x / 100 = x * 10486 >> 20 below 43699, x / 10 = x * 103
+ * >> 10 below 179).  No division waits for another.
+ */
+static uint64_t
+swar8(uint32_t x)
+{
+	uint64_t v, q, t;
+
+	v = (uint64_t)(x / 10000) | (uint64_t)(x % 10000) << 32;
+	q = (v * 10486 >> 20) & 0x0000007f0000007fULL;
+	v = q | (v - q * 100) << 16;
+	t = (v * 103 >> 10) & 0x000f000f000f000fULL;
+	v = t | (v - t * 10) << 8;
+	return v + 0x3030303030303030ULL;
+}
+
 /* Exactly eight digits of x < 10^8, leading zeros included. */
 static void
 put8(char *p, uint32_t x)
 {
-	uint32_t hi = x / 10000, lo = x % 10000;
+	uint64_t v = swar8(x);
 
-	memcpy(p, pairs + hi / 100 * 2, 2);
-	memcpy(p + 2, pairs + hi % 100 * 2, 2);
-	memcpy(p + 4, pairs + lo / 100 * 2, 2);
-	memcpy(p + 6, pairs + lo % 100 * 2, 2);
+	memcpy(p, &v, sizeof(v));
 }
 
 /* The len = declen(n) digits of n > 0 at o: the low eights in 32-bit
@@ -430,6 +448,18 @@ put_digits(char *o, uint64_t n, int len)
 		memcpy(p, pairs + x * 2, 2);
 	} else
 		*--p = (char)('0' + x);
+}
+
+size_t
+floatfmt_u64(uint64_t n, char *out)
+{
+	int len = n ? declen(n) : 1;
+
+	if (n == 0)
+		*out = '0';
+	else
+		put_digits(out, n, len);
+	return (size_t)len;
 }
 
 size_t

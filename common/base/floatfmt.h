@@ -29,6 +29,11 @@ char	*floatfmt_g(double v, char out[FLOATFMT_MAX]);
 /* The same, returning the length (what strlen(out) would be). */
 size_t	 floatfmt_g_len(double v, char out[FLOATFMT_MAX]);
 
+/* n in decimal at out (at most 20 bytes, no NUL); returns the length.
+ * The digit writer behind the above, for the integers written next to
+ * floats (timestamps). */
+size_t	 floatfmt_u64(uint64_t n, char *out);
+
 /* Go 'f', -1: never an exponent (the HTTP API's sample values).
  * out needs up to 330 bytes for extreme exponents. */
 #define FLOATFMT_F_MAX	340

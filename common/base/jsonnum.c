@@ -49,6 +49,40 @@ eight(const char *p, uint64_t *val)
 	return 1;
 }
 
+static const uint64_t pow10u[] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
+};
+
+/*
+ * The run of digits at p, up to 8 of them, in one word: p..p+8 must be
+ * readable.  Returns how many (0 to 8), their value in *val.  A byte is a
+ * digit when its high nibble is 3 and its low one plus 6 stays below 16,
+ * tested in all eight at once without carries between them; the first
+ * byte that is not is the lowest nonzero byte of that test.  Subtracting
+ * '0' everywhere borrows only upwards from a non-digit, past the run,
+ * and the shift drops those bytes.
+ */
+static inline int
+run8(const char *p, uint64_t *val)
+{
+	uint64_t x, m;
+	int nd;
+
+	memcpy(&x, p, sizeof(x));
+	m = ((x & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x3030303030303030ULL) |
+	    (((x & 0x0f0f0f0f0f0f0f0fULL) + 0x0606060606060606ULL) &
+	    0xf0f0f0f0f0f0f0f0ULL);
+	nd = m ? __builtin_ctzll(m) >> 3 : 8;
+	if (nd == 0)
+		return 0;
+	x = (x - 0x3030303030303030ULL) << (64 - 8 * nd);
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
+	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
+	x = (x * 10000 + (x >> 32)) & 0xffffffffULL;
+	*val = x;
+	return nd;
+}
+
 static double
 from_bits(uint64_t b)
 {
@@ -113,7 +147,7 @@ convert(uint64_t w, int q, int neg, double *v)
  * bounded: sign, at most KEEP_DIGITS significant digits (plus a 1 if a
  * nonzero digit was dropped), exponent.
  */
-static int
+static int __attribute__((noinline))
 slow(const char *p, const char *end, double *v)
 {
 	char buf[KEEP_DIGITS + 32], *o = buf;
@@ -171,8 +205,105 @@ slow(const char *p, const char *end, double *v)
 	return 0;
 }
 
+/*
+ * The usual number, where the line goes on for at least FAST_ROOM more
+ * bytes: a nonzero integer part of up to 16 digits and a fraction, 19
+ * digits in all at most, read eight at a time.  1 if it was not such a
+ * number (nothing is consumed then), else as jsonnum_read.
+ */
+#define FAST_ROOM	48
+
+static int
+fast(const char *p, double *v, const char **next)
+{
+	uint64_t w, x;
+	int neg = *p == '-', n, nd, q = 0;
+	double d;
+
+	p += neg;
+	if (*p == '0' || (nd = run8(p, &w)) == 0)
+		return 1;
+	p += nd;
+	if (nd == 8 && (n = run8(p, &x)) > 0) {
+		if (n == 8)
+			return 1;
+		w = w * pow10u[n] + x;
+		nd += n;
+		p += n;
+	}
+	if (*p == '.') {
+		if ((n = run8(p + 1, &x)) == 0 || nd + n > MAX_DIGITS)
+			return 1;
+		w = w * pow10u[n] + x;
+		nd += n;
+		q = -n;
+		p += 1 + n;
+		if (n == 8 && (n = run8(p, &x)) > 0) {
+			if (n == 8 || nd + n > MAX_DIGITS)
+				return 1;
+			w = w * pow10u[n] + x;
+			q -= n;
+			p += n;
+		}
+	}
+	if (*p == 'e' || *p == 'E') {
+		int eneg = 0, e = 0, k;
+
+		p++;
+		if (*p == '+' || *p == '-')
+			eneg = *p++ == '-';
+		for (k = 0; k < 4 && (unsigned char)(*p - '0') < 10; k++)
+			e = e * 10 + (*p++ - '0');
+		if (k == 0 || k == 4)
+			return 1;
+		q += eneg ? -e : e;
+	}
+	if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
+		d = (double)w;
+		d = q < 0 ? d / exact10[-q] : d * exact10[q];
+		*v = neg ? -d : d;
+	} else if (q < FLOATFMT_POW10_MIN || q > 308 ||
+	    convert(w, q, neg, v) == -1)
+		return 1;
+	*next = p;
+	return 0;
+}
+
 int
-jsonnum_read(const char *p, const char *end, double *v, const char **next)
+jsonnum_read_int(const char *p, const char *end, int64_t *v,
+    const char **next)
+{
+	const char *q = p + (p < end && *p == '-');
+	uint64_t w, x;
+	double d;
+	int n, r;
+
+	/* Plain digits, below 10^15 < 2^53: exact as they are. */
+	if (end - q >= 16 && *q != '0' && (n = run8(q, &w)) > 0) {
+		if (n == 8 && (r = run8(q + 8, &x)) > 0) {
+			if (r == 8)
+				goto general;
+			w = w * pow10u[r] + x;
+			n += r;
+		}
+		if (n <= 15 && q[n] != '.' && q[n] != 'e' && q[n] != 'E') {
+			*v = q > p ? -(int64_t)w : (int64_t)w;
+			*next = q + n;
+			return 0;
+		}
+	}
+general:
+	if ((r = jsonnum_read(p, end, &d, next)) != 0)
+		return r;
+	if (d != floor(d) || fabs(d) >= 9007199254740992.0)
+		return JSONNUM_NOTINT;
+	*v = (int64_t)d;
+	return 0;
+}
+
+/* Any number, a digit at a time where fast() did not take it. */
+static int __attribute__((noinline))
+general(const char *p, const char *end, double *v, const char **next)
 {
 	const char *start = p;
 	uint64_t w = 0, x;
@@ -278,4 +409,12 @@ jsonnum_read(const char *p, const char *end, double *v, const char **next)
 		}
 	}
 	return slow(start, p, v);
+}
+
+int
+jsonnum_read(const char *p, const char *end, double *v, const char **next)
+{
+	if (end - p >= FAST_ROOM && fast(p, v, next) == 0)
+		return 0;
+	return general(p, end, v, next);
 }

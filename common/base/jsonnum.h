@@ -17,8 +17,11 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #define JSONNUM_SYNTAX	(-1)	/* not a JSON number */
 #define JSONNUM_RANGE	(-2)	/* too large for a double */
+#define JSONNUM_NOTINT	(-3)	/* jsonnum_read_int: not such an integer */
 
 /* Read the number starting at p, which ends at end at the latest: 0
  * with the value in *v and *next just past its last character, or
@@ -26,6 +29,13 @@
  * or JSONNUM_RANGE with *next past the number.  What follows the number
  * is not looked at: "1x" reads as 1 with *next at 'x'. */
 int	jsonnum_read(const char *p, const char *end, double *v,
+	    const char **next);
+
+/* The same for a number that must be a whole number of magnitude below
+ * 2^53, so that the double it reads as holds it exactly ("1000", but
+ * also "1e3" or "1000.0", as a double-based reader takes them): into *v,
+ * or JSONNUM_NOTINT (*next past the number) if it is another number. */
+int	jsonnum_read_int(const char *p, const char *end, int64_t *v,
 	    const char **next);
 
 #endif

@@ -114,6 +114,7 @@ work_release(struct dedup_work *w)
 	free(w->iv);
 	free(w->r);
 	free(w->steps);
+	free(w->hist);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -327,15 +328,82 @@ select_rank(int64_t *a, size_t n, size_t m)
 	return a[m];
 }
 
+/* t[i] - t[i - 1], wrapping instead of overflowing for timestamps more
+ * than 2^63 apart, which no scrape interval is. */
+static int64_t
+step(const struct dedup_replica *r, size_t i)
+{
+	return (int64_t)((uint64_t)r->t[i] - (uint64_t)r->t[i - 1]);
+}
+
+/*
+ * The element of rank m of the n - 1 steps between r's timestamps, by
+ * counting: steps near the middle one of a few samples fall into a
+ * window of HIST counters, those below it are counted, and the rank is
+ * found by a walk over the window.  Nothing is compared with anything,
+ * so jitter costs no mispredicted branches, where a selection over
+ * jittered steps was most of a group's cost.  -2 if the rank lies
+ * outside the window (the caller then selects).
+ */
+#define HIST	4096
+
+static int
+count_rank(const struct dedup_replica *r, size_t m, struct dedup_work *w,
+    int64_t *out)
+{
+	int64_t probe[9], lo, x;
+	size_t n = r->n - 1, below = 0, cum;
+	uint32_t *h;
+
+	if (w->hist == NULL && (w->hist = calloc(HIST, sizeof(*h))) == NULL)
+		return -1;
+	h = w->hist;
+	for (size_t i = 0; i < 9; i++) {
+		size_t j = 1 + i * (n - 1) / 8, k = i;
+
+		x = step(r, j);
+		for (; k > 0 && probe[k - 1] > x; k--)
+			probe[k] = probe[k - 1];
+		probe[k] = x;
+	}
+	lo = probe[4] < INT64_MIN + HIST ? INT64_MIN : probe[4] - HIST / 2;
+	for (size_t i = 1; i <= n; i++) {
+		uint64_t u;
+
+		x = step(r, i);
+		u = (uint64_t)x - (uint64_t)lo;
+		below += x < lo;
+		if (u < HIST)
+			h[u]++;
+	}
+	cum = below;
+	*out = INT64_MIN;
+	if (m >= below)
+		for (size_t i = 0; i < HIST; i++) {
+			cum += h[i];
+			if (cum > m) {
+				*out = lo + (int64_t)i;
+				break;
+			}
+		}
+	memset(h, 0, HIST * sizeof(*h));
+	return *out == INT64_MIN ? -2 : 0;
+}
+
 /* The replica's scrape interval: the median step between its samples;
- * 0 when it has fewer than two (or no memory to tell). */
+ * 0 when it has fewer than two; -1 on ENOMEM. */
 static int64_t
 interval(const struct dedup_replica *r, struct dedup_work *w)
 {
-	int64_t *d;
+	int64_t *d, med;
+	size_t m;
+	int rc;
 
 	if (r->n < 2)
 		return 0;
+	m = (r->n - 2) / 2;
+	if (r->n > 64 && (rc = count_rank(r, m, w, &med)) != -2)
+		return rc == 0 ? med : -1;
 	if (r->n - 1 > w->stepcap) {
 		if ((d = reallocarray(w->steps, r->n - 1, sizeof(*d))) == NULL)
 			return -1;
@@ -344,8 +412,8 @@ interval(const struct dedup_replica *r, struct dedup_work *w)
 	}
 	d = w->steps;
 	for (size_t i = 1; i < r->n; i++)
-		d[i - 1] = r->t[i] - r->t[i - 1];
-	return select_rank(d, r->n - 1, (r->n - 2) / 2);
+		d[i - 1] = step(r, i);
+	return select_rank(d, r->n - 1, m);
 }
 
 /* First index of r at or after t, from i on: galloping, as the answer is

@@ -104,6 +104,7 @@ struct dedup_work {
 	size_t		 kcap;
 	int64_t		*steps;
 	size_t		 stepcap;
+	uint32_t	*hist;
 };
 
 struct dedup {

@@ -58,32 +58,15 @@ put_value(char *o, double v)
 	return o + floatfmt_g_len(v, o);
 }
 
-static const char pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
-
 /* t in decimal at o; returns the end. */
 static char *
 put_int(char *o, int64_t t)
 {
-	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
-	uint64_t u = t < 0 ? -(uint64_t)t : (uint64_t)t;
-
-	while (u >= 100) {
-		p -= 2;
-		memcpy(p, pairs + u % 100 * 2, 2);
-		u /= 100;
+	if (t < 0) {
+		*o++ = '-';
+		return o + floatfmt_u64(-(uint64_t)t, o);
 	}
-	if (u >= 10) {
-		p -= 2;
-		memcpy(p, pairs + u * 2, 2);
-	} else
-		*--p = (char)('0' + u);
-	if (t < 0)
-		*--p = '-';
-	memcpy(o, p, (size_t)(e - p));
-	return o + (e - p);
+	return o + floatfmt_u64((uint64_t)t, o);
 }
 
 int

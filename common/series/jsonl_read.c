@@ -25,8 +25,6 @@
 #include "base/jsonnum.h"
 #include "series/jsonl.h"
 
-#define TS_EXACT	9007199254740992.0	/* 2^53 */
-
 enum { K_METRIC = 1, K_VALUES = 2, K_TIMESTAMPS = 4, K_CHUNKS = 8 };
 
 struct rd {
@@ -304,65 +302,22 @@ is(struct str s, const char *lit, size_t n)
 
 /*
  * An integer as series lines carry timestamps: a JSON number whose value
- * is a whole number below 2^53 in magnitude.  Plain digits, the usual
- * case, are read straight into an int64; anything else goes through the
- * double it reads as, as jansson read every number.  -1 if it is not a
- * number at all (*bad 0, a syntax error) or not such an integer (*bad 1).
+ * is a whole number below 2^53 in magnitude.  -1 if it is not a number
+ * at all (*bad 0, a syntax error) or not such an integer (*bad 1).
  */
 static int
 integer(struct rd *r, int64_t *out, int *bad)
 {
-	const char *p = r->p, *end = r->end, *q;
-	uint64_t x = 0;
-	int neg = 0, n;
-	double d;
-
-	if (p < end && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	q = p;
-	if (end - p >= 8 && *p != '0') {
-		uint64_t w;
-
-		memcpy(&w, p, sizeof(w));
-		/* Eight digits at once (see base/jsonnum.c's eight()). */
-		if (((w & 0xf0f0f0f0f0f0f0f0ULL) | (((w +
-		    0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL) >> 4)) ==
-		    0x3333333333333333ULL) {
-			w -= 0x3030303030303030ULL;
-			w = (w * 10 + (w >> 8)) & 0x00ff00ff00ff00ffULL;
-			w = (w * 100 + (w >> 16)) & 0x0000ffff0000ffffULL;
-			x = (w * 10000 + (w >> 32)) & 0xffffffffULL;
-			p += 8;
-		}
-	}
-	for (; p < end && (unsigned char)(*p - '0') < 10; p++)
-		x = x * 10 + (uint64_t)(*p - '0');
-	n = (int)(p - q);
-	if (n > 0 && n <= 15 && (*q != '0' || n == 1) && (p == end ||
-	    (*p != '.' && *p != 'e' && *p != 'E'))) {
-		*out = neg ? -(int64_t)x : (int64_t)x;
-		r->p = p;
+	switch (jsonnum_read_int(r->p, r->end, out, &r->p)) {
+	case 0:
 		return 0;
-	}
-	switch (jsonnum_read(r->p, end, &d, &q)) {
 	case JSONNUM_SYNTAX:
-		r->p = q;
 		*bad = 0;
 		return -1;
-	case JSONNUM_RANGE:
-		r->p = q;
+	default:
 		*bad = 1;
 		return -1;
 	}
-	r->p = q;
-	if (d != floor(d) || fabs(d) >= TS_EXACT) {
-		*bad = 1;
-		return -1;
-	}
-	*out = (int64_t)d;
-	return 0;
 }
 
 /* The strings a value may be instead of a number. */

@@ -29,28 +29,61 @@ rng(void)
 
 static int bad_shown;
 
-/* s must read as strtod reads it, to its end. */
+/* s must read as strtod reads it, to its end: alone, and followed by
+ * more of a line (the fast path needs room to read ahead). */
 static void
-same(const char *s)
+same1(const char *s, size_t n, size_t len)
 {
 	const char *next;
 	double got = 0, want = strtod(s, NULL);
-	int r = jsonnum_read(s, s + strlen(s), &got, &next);
+	int64_t i = 0;
+	int r = jsonnum_read(s, s + len, &got, &next), ri;
 
 	unit_checks++;
-	if (isinf(want) ? r != JSONNUM_RANGE : (r != 0 || *next != '\0' ||
+	if (isinf(want) ? r != JSONNUM_RANGE : (r != 0 || next != s + n ||
 	    memcmp(&got, &want, sizeof(got)) != 0)) {
 		unit_failed++;
 		if (bad_shown++ < 10)
 			fprintf(stderr, "jsonnum %s: r=%d got %a want %a\n", s,
 			    r, got, want);
 	}
+	/* The integer reader: the same double, if whole and below 2^53. */
+	ri = jsonnum_read_int(s, s + len, &i, &next);
+	unit_checks++;
+	if (isinf(want) ? ri != JSONNUM_RANGE : want == floor(want) &&
+	    fabs(want) < 9007199254740992.0 ? (ri != 0 ||
+	    (double)i != want || next != s + n) : ri != JSONNUM_NOTINT) {
+		unit_failed++;
+		if (bad_shown++ < 10)
+			fprintf(stderr, "jsonnum_read_int %s: r=%d got %lld\n",
+			    s, ri, (long long)i);
+	}
 }
 
-/* s (all of it) is not a JSON number, or has text after one. */
+static void
+same(const char *s)
+{
+	static const char *after[] = { ",1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,"
+	    "0,1,2,3,4,5,6,7,8,9", "]", "],\"timestamps\":[1,2,3,4,5,6,7,8,9,"
+	    "10,11,12,13,14,15,16,17,18,19,20", " , 1" };
+	char buf[8192];
+	size_t n = strlen(s);
+
+	same1(s, n, n);
+	if (n + 100 > sizeof(buf))
+		return;
+	for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", s, after[i]);
+		same1(buf, n, strlen(buf));
+	}
+}
+
+/* s (all of it) is not a JSON number, or has text after one; also
+ * with room after it. */
 static void
 bad(const char *s, int stops_at)
 {
+	char buf[256];
 	const char *next;
 	double v;
 	int r = jsonnum_read(s, s + strlen(s), &v, &next);
@@ -59,6 +92,19 @@ bad(const char *s, int stops_at)
 		CHECK(r == JSONNUM_SYNTAX);
 	else
 		CHECK(r == 0 && next == s + stops_at);
+	snprintf(buf, sizeof(buf), "%s%s", s, stops_at < 0 ? "" :
+	    "                                                            ");
+	if (stops_at < 0) {
+		/* Cut where it is bad: what follows cannot make it good. */
+		snprintf(buf, sizeof(buf), "%s                                "
+		    "                                    ", s);
+		r = jsonnum_read(buf, buf + strlen(buf), &v, &next);
+		CHECK(r == JSONNUM_SYNTAX || (r == 0 &&
+		    next < buf + strlen(s)));
+	} else {
+		r = jsonnum_read(buf, buf + strlen(buf), &v, &next);
+		CHECK(r == 0 && next == buf + stops_at);
+	}
 }
 
 static void
@@ -75,7 +121,11 @@ test_edges(void)
 		"2.2250738585072011e-308", "4.9406564584124654e-324",
 		"2.4703282292062327e-324", "2.4703282292062328e-324",
 		"5e-324", "1e-400", "-1e-400", "1e-342", "1e-343", "1e-330",
-		"1e-300", "1.5e-300", "0.1", "0.30000000000000004", "1e22",
+		"1e-300", "1.5e-300", "0.1", "12345678", "123456789",
+		"1234567812345678", "123456781234567", "1.2345678", "1.23456789",
+		"12345678.12345678", "12345678.123456789", "1234567.123456789012",
+		"1.5e+06", "1.5e-05", "1.2345678901234567e+10", "1e9999",
+		"-1.5e-0005", "123456781234567.8", "1e23", "8.5e-23", "0.30000000000000004", "1e22",
 		"1e23", "1e-22", "1e-23", "123.456e-7", "0.000001",
 		"1.00000000000000011102230246251565404236316680908203125",
 		"1.00000000000000011102230246251565404236316680908203124",
