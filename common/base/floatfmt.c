@@ -404,7 +404,7 @@ static const char pairs[] =
  * these ranges (x / 100 = x * 10486 >> 20 below 43699, x / 10 = x * 103
  * >> 10 below 179).  No division waits for another.
  */
-static uint64_t
+static inline uint64_t
 swar8(uint32_t x)
 {
 	uint64_t v, q, t;
@@ -417,37 +417,34 @@ swar8(uint32_t x)
 	return v + 0x3030303030303030ULL;
 }
 
-/* Exactly eight digits of x < 10^8, leading zeros included. */
-static void
-put8(char *p, uint32_t x)
-{
-	uint64_t v = swar8(x);
-
-	memcpy(p, &v, sizeof(v));
-}
-
-/* The len = declen(n) digits of n > 0 at o: the low eights in 32-bit
- * arithmetic, independent of each other, then the top in pairs. */
-static void
+/*
+ * The len = declen(n) digits of n > 0 at o, a word of eight at a time,
+ * the first word shifted down past its leading zeros.  When len < 8 the
+ * word still writes 8 bytes: up to 7 after the digits are clobbered, and
+ * callers leave that room.
+ */
+static inline void
 put_digits(char *o, uint64_t n, int len)
 {
-	char *p = o + len;
-	uint32_t x;
+	uint64_t v, w, x;
 
-	while (n >= 100000000) {
-		p -= 8;
-		put8(p, (uint32_t)(n % 100000000));
-		n /= 100000000;
+	if (len <= 8) {
+		v = swar8((uint32_t)n) >> (8 * (8 - len));
+		memcpy(o, &v, sizeof(v));
+	} else if (len <= 16) {
+		v = swar8((uint32_t)(n / 100000000)) >> (8 * (16 - len));
+		w = swar8((uint32_t)(n % 100000000));
+		memcpy(o, &v, sizeof(v));
+		memcpy(o + len - 8, &w, sizeof(w));
+	} else {
+		v = swar8((uint32_t)(n / 10000000000000000ULL)) >>
+		    (8 * (24 - len));
+		w = swar8((uint32_t)(n / 100000000 % 100000000));
+		x = swar8((uint32_t)(n % 100000000));
+		memcpy(o, &v, sizeof(v));
+		memcpy(o + len - 16, &w, sizeof(w));
+		memcpy(o + len - 8, &x, sizeof(x));
 	}
-	for (x = (uint32_t)n; x >= 100; x /= 100) {
-		p -= 2;
-		memcpy(p, pairs + x % 100 * 2, 2);
-	}
-	if (x >= 10) {
-		p -= 2;
-		memcpy(p, pairs + x * 2, 2);
-	} else
-		*--p = (char)('0' + x);
 }
 
 size_t
@@ -532,8 +529,11 @@ floatfmt_g_len(double v, char out[FLOATFMT_MAX])
 		put_digits(o, d, nd);
 		o += nd;
 	} else if (nd > exp + 1) {
+		/* The digits one to the right, then the integer part moved
+		 * back over the gap for the point. */
 		put_digits(o + 1, d, nd);
-		memmove(o, o + 1, (size_t)exp + 1);
+		for (int i = 0; i <= exp; i++)
+			o[i] = o[i + 1];
 		o[exp + 1] = '.';
 		o += nd + 1;
 	} else {

@@ -30,8 +30,10 @@ char	*floatfmt_g(double v, char out[FLOATFMT_MAX]);
 size_t	 floatfmt_g_len(double v, char out[FLOATFMT_MAX]);
 
 /* n in decimal at out (at most 20 bytes, no NUL); returns the length.
- * The digit writer behind the above, for the integers written next to
- * floats (timestamps). */
+ * Up to FLOATFMT_U64_MAX bytes of out may be written: the digits are
+ * written in words of eight.  The digit writer behind the above, for the
+ * integers written next to floats (timestamps). */
+#define FLOATFMT_U64_MAX	28
 size_t	 floatfmt_u64(uint64_t n, char *out);
 
 /* Go 'f', -1: never an exponent (the HTTP API's sample values).

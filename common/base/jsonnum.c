@@ -269,30 +269,40 @@ fast(const char *p, double *v, const char **next)
 	return 0;
 }
 
+/* Plain digits, at most 15 (below 2^53: exact as they are), where the
+ * line goes on for at least FAST_ROOM more bytes.  1 if it is not such a
+ * number, else as jsonnum_read_int. */
+static int
+fast_int(const char *p, int64_t *v, const char **next)
+{
+	const char *q = p + (*p == '-');
+	uint64_t w, x;
+	int n, r;
+
+	if (*q == '0' || (n = run8(q, &w)) == 0)
+		return 1;
+	if (n == 8 && (r = run8(q + 8, &x)) > 0) {
+		if (r == 8)
+			return 1;
+		w = w * pow10u[r] + x;
+		n += r;
+	}
+	if (q[n] == '.' || q[n] == 'e' || q[n] == 'E')
+		return 1;
+	*v = q > p ? -(int64_t)w : (int64_t)w;
+	*next = q + n;
+	return 0;
+}
+
 int
 jsonnum_read_int(const char *p, const char *end, int64_t *v,
     const char **next)
 {
-	const char *q = p + (p < end && *p == '-');
-	uint64_t w, x;
 	double d;
-	int n, r;
+	int r;
 
-	/* Plain digits, below 10^15 < 2^53: exact as they are. */
-	if (end - q >= 16 && *q != '0' && (n = run8(q, &w)) > 0) {
-		if (n == 8 && (r = run8(q + 8, &x)) > 0) {
-			if (r == 8)
-				goto general;
-			w = w * pow10u[r] + x;
-			n += r;
-		}
-		if (n <= 15 && q[n] != '.' && q[n] != 'e' && q[n] != 'E') {
-			*v = q > p ? -(int64_t)w : (int64_t)w;
-			*next = q + n;
-			return 0;
-		}
-	}
-general:
+	if (end - p >= FAST_ROOM && fast_int(p, v, next) == 0)
+		return 0;
 	if ((r = jsonnum_read(p, end, &d, next)) != 0)
 		return r;
 	if (d != floor(d) || fabs(d) >= 9007199254740992.0)
@@ -417,4 +427,47 @@ jsonnum_read(const char *p, const char *end, double *v, const char **next)
 	if (end - p >= FAST_ROOM && fast(p, v, next) == 0)
 		return 0;
 	return general(p, end, v, next);
+}
+
+/*
+ * The loops over a run of usual numbers, in one function so that nothing
+ * is called per number: what a series line's arrays are made of.
+ */
+size_t
+jsonnum_read_list(const char **pp, const char *end, double *v, size_t max)
+{
+	const char *p = *pp, *q;
+	size_t n = 0;
+
+	if (max > 0 && end - p >= FAST_ROOM && fast(p, &v[0], &q) == 0) {
+		n = 1;
+		p = q;
+		while (n < max && *p == ',' && end - p > FAST_ROOM &&
+		    fast(p + 1, &v[n], &q) == 0) {
+			n++;
+			p = q;
+		}
+	}
+	*pp = p;
+	return n;
+}
+
+size_t
+jsonnum_read_int_list(const char **pp, const char *end, int64_t *v,
+    size_t max)
+{
+	const char *p = *pp, *q;
+	size_t n = 0;
+
+	if (max > 0 && end - p >= FAST_ROOM && fast_int(p, &v[0], &q) == 0) {
+		n = 1;
+		p = q;
+		while (n < max && *p == ',' && end - p > FAST_ROOM &&
+		    fast_int(p + 1, &v[n], &q) == 0) {
+			n++;
+			p = q;
+		}
+	}
+	*pp = p;
+	return n;
 }

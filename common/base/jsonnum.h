@@ -38,4 +38,18 @@ int	jsonnum_read(const char *p, const char *end, double *v,
 int	jsonnum_read_int(const char *p, const char *end, int64_t *v,
 	    const char **next);
 
+/*
+ * Runs of numbers separated by single commas, as series lines' arrays
+ * have them, without a call per number: read numbers from *pp (at most
+ * max) as long as each is a usual one (plain digits, a point, an
+ * exponent, not too many digits, not too near end) and the next follows
+ * a comma.  Returns how many; *pp is then just past the last one read
+ * (left alone if none), at what follows it.  What they stop at, the
+ * caller reads with jsonnum_read, which takes everything.
+ */
+size_t	jsonnum_read_list(const char **pp, const char *end, double *v,
+	    size_t max);
+size_t	jsonnum_read_int_list(const char **pp, const char *end, int64_t *v,
+	    size_t max);
+
 #endif

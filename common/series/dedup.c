@@ -474,6 +474,27 @@ candidate(const struct dedup_replica *r, size_t k, const size_t *pos,
 	return best;
 }
 
+/*
+ * What the loop below does while a replica keeps its cadence, without
+ * the loop's questions: take its next samples as long as none is stale
+ * or more than 1.5 intervals after the last.  Most samples pass here.
+ */
+static void
+follow(const struct dedup_replica *r, size_t *pos, int64_t iv, int64_t *last,
+    struct dedup_out *out)
+{
+	int64_t lim = iv > 0 ? iv + iv / 2 : INT64_MAX, l = *last;
+	size_t p = *pos, o = out->n;
+
+	while (p < r->n && !is_stale(r->v[p]) && r->t[p] - l <= lim) {
+		l = out->t[o] = r->t[p];
+		out->v[o++] = r->v[p++];
+	}
+	*pos = p;
+	*last = l;
+	out->n = o;
+}
+
 static int
 merge_gapless(const struct dedup_replica *r, size_t k, struct dedup_out *out,
     struct dedup_work *w)
@@ -534,6 +555,7 @@ merge_gapless(const struct dedup_replica *r, size_t k, struct dedup_out *out,
 		out->n++;
 		last = tn;
 		pos[cur]++;
+		follow(&r[cur], &pos[cur], iv[cur], &last, out);
 	}
 	return rc;
 }

@@ -449,7 +449,7 @@ values(struct rd *r, size_t *count)
 {
 	struct jsonl_series *s = r->s;
 	struct str str;
-	size_t n = 0;
+	size_t n = 0, k;
 	int rc;
 
 	if (peek(r) != '[')
@@ -467,23 +467,28 @@ values(struct rd *r, size_t *count)
 
 		if (n == s->cap && grow(s, n + 1) == -1)
 			return errbuf_sys(r->err, "samples");
-		if (c == '-' || (unsigned char)(c - '0') < 10) {
+		/* Most of a line: numbers, many at a time. */
+		if ((k = jsonnum_read_list(&r->p, r->end, s->v + n,
+		    s->cap - n)) > 0)
+			n += k;
+		else if (c == '-' || (unsigned char)(c - '0') < 10) {
 			rc = jsonnum_read(r->p, r->end, &s->v[n], &r->p);
 			if (rc == JSONNUM_SYNTAX)
 				return synerr(r, "invalid number");
 			if (rc == JSONNUM_RANGE)
 				return errbuf_set(r->err, "value %zu is out of "
 				    "range", n + 1);
+			n++;
 		} else if (c == '"') {
 			if (string(r, &str) == -1)
 				return -1;
 			if (special(str, &s->v[n]) == -1)
 				return errbuf_set(r->err, "value %zu %s", n + 1,
 				    not_a_value);
+			n++;
 		} else
 			return errbuf_set(r->err, "value %zu %s", n + 1,
 			    not_a_value);
-		n++;
 		if ((rc = next_elem(r)) == -1)
 			return -1;
 		if (rc == 1)
@@ -497,7 +502,7 @@ static int
 timestamps(struct rd *r, size_t *count)
 {
 	struct jsonl_series *s = r->s;
-	size_t n = 0;
+	size_t n = 0, k, i;
 	int rc, bad;
 
 	if (peek(r) != '[')
@@ -513,16 +518,22 @@ timestamps(struct rd *r, size_t *count)
 	for (;;) {
 		if (n == s->cap && grow(s, n + 1) == -1)
 			return errbuf_sys(r->err, "samples");
-		if (integer(r, &s->t[n], &bad) == -1) {
-			if (!bad)
-				return synerr(r, "invalid number");
-			return errbuf_set(r->err, "timestamp %zu is not an "
-			    "integer below 2^53", n + 1);
+		if ((k = jsonnum_read_int_list(&r->p, r->end, s->t + n,
+		    s->cap - n)) == 0) {
+			if (integer(r, &s->t[n], &bad) == -1) {
+				if (!bad)
+					return synerr(r, "invalid number");
+				return errbuf_set(r->err, "timestamp %zu is not "
+				    "an integer below 2^53", n + 1);
+			}
+			k = 1;
 		}
-		if (n > 0 && s->t[n] <= s->t[n - 1])
-			return errbuf_set(r->err, "timestamp %zu (%lld) does "
-			    "not increase", n + 1, (long long)s->t[n]);
-		n++;
+		for (i = n > 0 ? n : 1; i < n + k; i++)
+			if (s->t[i] <= s->t[i - 1])
+				return errbuf_set(r->err, "timestamp %zu (%lld) "
+				    "does not increase", i + 1,
+				    (long long)s->t[i]);
+		n += k;
 		if ((rc = next_elem(r)) == -1)
 			return -1;
 		if (rc == 1)
