@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/digits.h"
 #include "base/floatfmt.h"
 
 /*
@@ -260,23 +261,6 @@ schubfach(uint64_t c, int q, int *k)
 	return w;
 }
 
-static const uint64_t pow10u[20] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	1000000000, 10000000000, 100000000000, 1000000000000,
-	10000000000000, 100000000000000, 1000000000000000,
-	10000000000000000, 100000000000000000, 1000000000000000000,
-	10000000000000000000u
-};
-
-/* How many decimal digits n > 0 has: log10(2) is about 1233 / 4096. */
-static int
-declen(uint64_t n)
-{
-	int t = (64 - __builtin_clzll(n)) * 1233 >> 12;
-
-	return t + (n >= pow10u[t]);
-}
-
 /* The two digits of r < 100 at p. */
 static void
 put2(char *p, uint32_t r)
@@ -293,7 +277,7 @@ put2(char *p, uint32_t r)
 static int
 utoa(uint64_t n, char *out)
 {
-	int len = declen(n);
+	int len = digits_len(n);
 	char *p = out + len;
 	uint32_t x, hi, lo;
 
@@ -396,66 +380,15 @@ static const char pairs[] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
-/*
- * The eight digits of x < 10^8, leading zeros included, as the bytes of
- * a word (the first digit lowest): x split in fours into two 32-bit
- * lanes, each into hundreds and rest in 16-bit lanes, each into tens and
- * units in bytes, by multiplications with reciprocals that are exact in
- * these ranges (x / 100 = x * 10486 >> 20 below 43699, x / 10 = x * 103
- * >> 10 below 179).  No division waits for another.
- */
-static inline uint64_t
-swar8(uint32_t x)
-{
-	uint64_t v, q, t;
-
-	v = (uint64_t)(x / 10000) | (uint64_t)(x % 10000) << 32;
-	q = (v * 10486 >> 20) & 0x0000007f0000007fULL;
-	v = q | (v - q * 100) << 16;
-	t = (v * 103 >> 10) & 0x000f000f000f000fULL;
-	v = t | (v - t * 10) << 8;
-	return v + 0x3030303030303030ULL;
-}
-
-/*
- * The len = declen(n) digits of n > 0 at o, a word of eight at a time,
- * the first word shifted down past its leading zeros.  When len < 8 the
- * word still writes 8 bytes: up to 7 after the digits are clobbered, and
- * callers leave that room.
- */
-static inline void
-put_digits(char *o, uint64_t n, int len)
-{
-	uint64_t v, w, x;
-
-	if (len <= 8) {
-		v = swar8((uint32_t)n) >> (8 * (8 - len));
-		memcpy(o, &v, sizeof(v));
-	} else if (len <= 16) {
-		v = swar8((uint32_t)(n / 100000000)) >> (8 * (16 - len));
-		w = swar8((uint32_t)(n % 100000000));
-		memcpy(o, &v, sizeof(v));
-		memcpy(o + len - 8, &w, sizeof(w));
-	} else {
-		v = swar8((uint32_t)(n / 10000000000000000ULL)) >>
-		    (8 * (24 - len));
-		w = swar8((uint32_t)(n / 100000000 % 100000000));
-		x = swar8((uint32_t)(n % 100000000));
-		memcpy(o, &v, sizeof(v));
-		memcpy(o + len - 16, &w, sizeof(w));
-		memcpy(o + len - 8, &x, sizeof(x));
-	}
-}
-
 size_t
 floatfmt_u64(uint64_t n, char *out)
 {
-	int len = n ? declen(n) : 1;
+	int len = n ? digits_len(n) : 1;
 
 	if (n == 0)
 		*out = '0';
 	else
-		put_digits(out, n, len);
+		digits_put(out, n, len);
 	return (size_t)len;
 }
 
@@ -477,8 +410,8 @@ floatfmt_g_len(double v, char out[FLOATFMT_MAX])
 		*o++ = '-';
 	if (smallint(v, &d)) {
 		if (d < 1000000) {
-			nd = declen(d);
-			put_digits(o, d, nd);
+			nd = digits_len(d);
+			digits_put(o, d, nd);
 			o[nd] = '\0';
 			return (size_t)(o + nd - out);
 		}
@@ -504,12 +437,12 @@ floatfmt_g_len(double v, char out[FLOATFMT_MAX])
 		d /= 10;
 		k++;
 	}
-	nd = declen(d);
+	nd = digits_len(d);
 	exp = k + nd - 1;
 	/* Go decides the form by the exponent alone when it prints the
 	 * shortest digits (strconv: eprec = 6), so 1e+06 but 123456. */
 	if (exp < -4 || exp >= 6) {
-		put_digits(o + 1, d, nd);
+		digits_put(o + 1, d, nd);
 		o[0] = o[1];
 		if (nd > 1) {
 			o[1] = '.';
@@ -526,12 +459,12 @@ floatfmt_g_len(double v, char out[FLOATFMT_MAX])
 	} else if (exp < 0) {
 		memcpy(o, "0.0000", (size_t)(1 - exp));
 		o += 1 - exp;
-		put_digits(o, d, nd);
+		digits_put(o, d, nd);
 		o += nd;
 	} else if (nd > exp + 1) {
 		/* The digits one to the right, then the integer part moved
 		 * back over the gap for the point. */
-		put_digits(o + 1, d, nd);
+		digits_put(o + 1, d, nd);
 		for (int i = 0; i <= exp; i++)
 			o[i] = o[i + 1];
 		o[exp + 1] = '.';
@@ -539,7 +472,7 @@ floatfmt_g_len(double v, char out[FLOATFMT_MAX])
 	} else {
 		/* A whole number below 10^6 is a small integer, handled
 		 * above: this is for completeness only. */
-		put_digits(o, d, nd);
+		digits_put(o, d, nd);
 		memset(o + nd, '0', (size_t)(exp + 1 - nd));
 		o += exp + 1;
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/digits.h"
 #include "base/floatfmt.h"
 #include "base/jsonstr.h"
 #include "series/jsonl.h"
@@ -89,6 +90,7 @@ int
 jsonl_add_values(struct buf *b, const struct labels *l, const int64_t *t,
     const double *v, size_t n)
 {
+	struct digits_run run;
 	char *o;
 
 	if (jsonl_begin(b, l) == -1)
@@ -110,8 +112,10 @@ jsonl_add_values(struct buf *b, const struct labels *l, const int64_t *t,
 		o--;
 	memcpy(o, "],\"timestamps\":[", 16);
 	o += 16;
+	digits_run_init(&run);
 	for (size_t i = 0; i < n; i++) {
-		o = put_int(o, t[i]);
+		o = t[i] < 0 ? put_int(o, t[i]) : digits_run_put(&run, o,
+		    (uint64_t)t[i]);
 		*o++ = ',';
 	}
 	if (n > 0)
