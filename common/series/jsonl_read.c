@@ -308,6 +308,13 @@ is(struct str s, const char *lit, size_t n)
 static int
 integer(struct rd *r, int64_t *out, int *bad)
 {
+	char c = peek(r);
+
+	if (c != '-' && (unsigned char)(c - '0') >= 10) {
+		/* A string, an object...: valid JSON, maybe, but no number. */
+		*bad = 1;
+		return -1;
+	}
 	switch (jsonnum_read_int(r->p, r->end, out, &r->p)) {
 	case 0:
 		return 0;

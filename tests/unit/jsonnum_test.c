@@ -228,6 +228,122 @@ test_random(long n)
 	}
 }
 
+/*
+ * The list readers against one number at a time, on comma-separated
+ * runs of every kind of number, from an exact-size heap copy (ASan sees
+ * reads past the end).  A list stops where it likes; the caller goes on
+ * with jsonnum_read, as the series reader does.
+ */
+static void
+test_lists(int rounds)
+{
+	char out[FLOATFMT_MAX], *text;
+	enum { N = 300 };
+	static double want[N], got[N];
+	static int64_t iwant[N], igot[N];
+	struct buf { char *p; size_t n, cap; } b = { NULL, 0, 0 };
+
+	for (int round = 0; round < rounds; round++) {
+		int ints = round % 2;
+		int64_t t = 1700000000000LL + (int64_t)(rng() % 1000000000);
+		size_t n = 1 + rng() % N, k, i;
+		const char *p, *end, *next;
+
+		b.n = 0;
+		for (i = 0; i < n; i++) {
+			char tmp[64];
+			int len;
+
+			if (ints) {
+				t += 1 + (int64_t)(rng() % (rng() % 4 == 0 ?
+				    100000000 : 20000));
+				len = rng() % 50 == 0 ? snprintf(tmp, sizeof(tmp),
+				    "%lld.0", (long long)t) : rng() % 50 == 0 ?
+				    snprintf(tmp, sizeof(tmp), "-%lld",
+				    (long long)(rng() % 100)) :
+				    snprintf(tmp, sizeof(tmp), "%lld",
+				    (long long)t);
+			} else {
+				double v;
+				uint64_t bits;
+
+				switch (rng() % 5) {
+				case 0:
+					v = (double)(rng() % 1000000);
+					break;
+				case 1:
+					v = (double)((int64_t)(rng() % 2000000) -
+					    1000000) / 1000;
+					break;
+				case 2:
+					v = ((double)(rng() >> 11) /
+					    9007199254740992.0 - 0.5) * 200;
+					break;
+				case 3:
+					bits = rng();
+					memcpy(&v, &bits, sizeof(v));
+					if (!isfinite(v))
+						v = 0;
+					break;
+				default:
+					v = (double)(rng() % 100000) * 1e9;
+					break;
+				}
+				len = snprintf(tmp, sizeof(tmp), "%s",
+				    floatfmt_g(v, out));
+			}
+			if (b.n + (size_t)len + 2 > b.cap) {
+				b.cap = (b.n + (size_t)len + 2) * 2;
+				b.p = realloc(b.p, b.cap);
+			}
+			if (i > 0)
+				b.p[b.n++] = ',';
+			memcpy(b.p + b.n, tmp, (size_t)len);
+			b.n += (size_t)len;
+		}
+		b.p[b.n++] = ']';
+		text = malloc(b.n);
+		memcpy(text, b.p, b.n);
+		end = text + b.n;
+		/* One at a time. */
+		p = text;
+		for (i = 0; i < n; i++) {
+			if (ints)
+				CHECK_INT(jsonnum_read_int(p, end, &iwant[i],
+				    &next), 0);
+			else
+				CHECK_INT(jsonnum_read(p, end, &want[i], &next),
+				    0);
+			p = next + 1;
+		}
+		/* As lists. */
+		p = text;
+		for (i = 0; i < n; ) {
+			k = ints ? jsonnum_read_int_list(&p, end, igot + i,
+			    n - i) : jsonnum_read_list(&p, end, got + i, n - i);
+			if (k == 0) {
+				if (ints)
+					CHECK_INT(jsonnum_read_int(p, end,
+					    &igot[i], &p), 0);
+				else
+					CHECK_INT(jsonnum_read(p, end, &got[i],
+					    &p), 0);
+				k = 1;
+			}
+			i += k;
+			CHECK(*p == (i < n ? ',' : ']'));
+			p++;
+		}
+		CHECK(p == end);
+		if (ints)
+			CHECK(memcmp(igot, iwant, n * sizeof(*igot)) == 0);
+		else
+			CHECK(memcmp(got, want, n * sizeof(*got)) == 0);
+		free(text);
+	}
+	free(b.p);
+}
+
 static double
 ns_per(int strtod_too, char (*s)[FLOATFMT_MAX], size_t n)
 {
@@ -289,6 +405,7 @@ main(void)
 
 	test_edges();
 	test_random(env != NULL ? atol(env) : 300000);
+	test_lists(2000);
 	if (getenv("JSONNUM_BENCH") != NULL)
 		bench();
 	return unit_done();
