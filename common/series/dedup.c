@@ -14,6 +14,7 @@
 #include "tsdb/xorchunk.h"
 
 #define PENALTY_INITIAL_MS	5000
+#define TS_LIMIT		((int64_t)1 << 53)
 #define CHUNK_SAMPLES		120
 
 int
@@ -991,6 +992,12 @@ chunk_samples(const struct jsonl_series *s, struct dedup_out *o, char *err)
 			if (o->n > 0 && it.t <= o->t[o->n - 1])
 				return errbuf_set(err, "chunk %zu: timestamps "
 				    "do not increase", c + 1);
+			/* What series lines cannot carry, they cannot be
+			 * written with (see jsonl_read.c). */
+			if (it.t <= -TS_LIMIT || it.t >= TS_LIMIT)
+				return errbuf_set(err, "chunk %zu: timestamp "
+				    "%lld out of range", c + 1,
+				    (long long)it.t);
 			o->t[o->n] = it.t;
 			o->v[o->n] = it.v;
 			o->n++;

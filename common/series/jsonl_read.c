@@ -550,27 +550,25 @@ timestamps(struct rd *r, size_t *count)
 	return 0;
 }
 
-/*
- * Standard base64 with padding, as the old reader took it: a length that
- * is a multiple of 4, alphabet characters, then at most two '='.  Bits
- * left over in the last character are ignored.  The bytes go to out;
- * their count is returned, or -1.
- */
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* The value of each base64 character, -1 for the other bytes. */
+static const signed char b64tab[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1
+};
 
 /*
  * Standard base64 with padding, as the old reader took it: a length that
@@ -582,29 +580,66 @@ static int
 b64(struct str s, unsigned char *out, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t n = s.n, pad = 0, o = 0;
+	size_t n = s.n, o = 0, i;
+	int a, b, c, d;
 
 	if (n % 4 != 0)
 		return -1;
-	if (n > 0 && p[n - 1] == '=')
-		pad = p[n - 2] == '=' ? 2 : 1;
-	for (size_t i = 0; i < n; i += 4) {
-		int last = i + 4 == n, a, b, c, d;
+	if (n == 0) {
+		*len = 0;
+		return 0;
+	}
+	/* All but the last four: no padding there. */
+	for (i = 0; i + 4 < n; i += 4) {
+		uint32_t x;
 
-		a = b64val(p[i]);
-		b = b64val(p[i + 1]);
-		c = last && pad == 2 ? 0 : b64val(p[i + 2]);
-		d = last && pad >= 1 ? 0 : b64val(p[i + 3]);
+		a = b64tab[p[i]];
+		b = b64tab[p[i + 1]];
+		c = b64tab[p[i + 2]];
+		d = b64tab[p[i + 3]];
 		if ((a | b | c | d) < 0)
 			return -1;
-		out[o++] = (unsigned char)(a << 2 | b >> 4);
-		if (!(last && pad == 2))
-			out[o++] = (unsigned char)(b << 4 | c >> 2);
-		if (!(last && pad >= 1))
-			out[o++] = (unsigned char)(c << 6 | d);
+		x = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 |
+		    (uint32_t)d;
+		out[o] = (unsigned char)(x >> 16);
+		out[o + 1] = (unsigned char)(x >> 8);
+		out[o + 2] = (unsigned char)x;
+		o += 3;
 	}
+	a = b64tab[p[i]];
+	b = b64tab[p[i + 1]];
+	c = p[i + 2] == '=' && p[i + 3] == '=' ? 0 : b64tab[p[i + 2]];
+	d = p[i + 3] == '=' ? 0 : b64tab[p[i + 3]];
+	if ((a | b | c | d) < 0)
+		return -1;
+	out[o++] = (unsigned char)(a << 2 | b >> 4);
+	if (p[i + 2] != '=')
+		out[o++] = (unsigned char)(b << 4 | c >> 2);
+	if (p[i + 3] != '=')
+		out[o++] = (unsigned char)(c << 6 | d);
 	*len = o;
 	return 0;
+}
+
+/*
+ * The xor string, without string()'s look at every byte: base64 has no
+ * quote, backslash or byte that needs checking as UTF-8.  With a
+ * backslash it is read as a string (escapes may spell base64).
+ */
+static int
+xor_text(struct rd *r, struct str *x)
+{
+	const char *p = r->p + 1, *q = memchr(p, '"', (size_t)(r->end - p));
+
+	if (q != NULL && memchr(p, '\\', (size_t)(q - p)) == NULL) {
+		/* No escape: the bytes as they stand.  Any that JSON would
+		 * refuse in a string (a control character, bad UTF-8) is
+		 * no base64 either, and refused as that. */
+		*x = (struct str){ p, (size_t)(q - p) };
+		r->p = q + 1;
+		return 0;
+	}
+	return string(r, x);
 }
 
 static int
@@ -640,7 +675,7 @@ chunk(struct rd *r, struct jsonl_chunk *ch, size_t i)
 			if (bit == 4) {
 				if (peek(r) != '"')
 					goto needs;
-				if (string(r, &x) == -1)
+				if (xor_text(r, &x) == -1)
 					return -1;
 			} else if (integer(r, bit == 1 ? &ch->mint : &ch->maxt,
 			    &bad) == -1) {
