@@ -207,8 +207,8 @@ slow(const char *p, const char *end, double *v)
 
 /*
  * The usual number, where the line goes on for at least FAST_ROOM more
- * bytes: a nonzero integer part of up to 16 digits and a fraction, 19
- * digits in all at most, read eight at a time.  1 if it was not such a
+ * bytes: an integer part of up to 15 digits, a fraction, 19 digits in
+ * all at most, a short exponent, read eight digits at a time.  1 if it was not such a
  * number (nothing is consumed then), else as jsonnum_read.
  */
 #define FAST_ROOM	48
@@ -221,7 +221,16 @@ fast(const char *p, double *v, const char **next)
 	double d;
 
 	p += neg;
-	if (*p == '0' || (nd = run8(p, &w)) == 0)
+	if (*p == '0') {
+		/* 0, or 0.<fraction>: leading zeros of the fraction count
+		 * as digits below, which only errs on the safe side. */
+		if ((unsigned char)(p[1] - '0') < 10 || p[1] == 'e' ||
+		    p[1] == 'E')
+			return 1;
+		w = 0;
+		nd = 0;
+		p++;
+	} else if ((nd = run8(p, &w)) == 0)
 		return 1;
 	p += nd;
 	if (nd == 8 && (n = run8(p, &x)) > 0) {
@@ -278,7 +287,7 @@ struct head {
 /* Plain digits, at most 15 (below 2^53: exact as they are), where the
  * line goes on for at least FAST_ROOM more bytes.  1 if it is not such a
  * number, else as jsonnum_read_int. */
-static inline int
+static inline __attribute__((always_inline)) int
 fast_int(const char *p, int64_t *v, const char **next, struct head *h)
 {
 	const char *q = p + (*p == '-');
@@ -303,7 +312,7 @@ fast_int(const char *p, int64_t *v, const char **next, struct head *h)
 		w = w * pow10u[r] + x;
 		n += r;
 	}
-	if (q[n] == '.' || q[n] == 'e' || q[n] == 'E')
+	if (q[n] == '.' || (q[n] | 0x20) == 'e')
 		return 1;
 	*v = q > p ? -(int64_t)w : (int64_t)w;
 	*next = q + n;
