@@ -24,11 +24,14 @@
  * from two stores), are merged by timestamp first, each sample once,
  * whatever the function.
  *
- * The stream API reads series lines sorted so that a group's members are
- * adjacent: by label set with the replica labels moved to the end
- * (Thanos' order; the plain label order whenever the replica labels sort
- * after a set's other names, as "replica" does after __name__, instance,
- * job).  Memory holds one group, never the input.
+ * The stream takes series sorted so that a group's members are adjacent:
+ * by label set with the replica labels moved to the end (Thanos' order;
+ * the plain label order whenever the replica labels sort after a set's
+ * other names, as "replica" does after __name__, instance, job), as
+ * series lines (dedup_feed, groups written as lines) or as structs
+ * (dedup_put, groups given to a sink), one code path for both.  Memory
+ * holds one group, never the input.  dedup_group does what the stream
+ * does with a group, for callers that collected one themselves.
  */
 #ifndef SERIES_DEDUP_H
 #define SERIES_DEDUP_H

@@ -73,11 +73,9 @@ put_int(char *o, int64_t t)
 int
 jsonl_add_value(struct buf *b, double v)
 {
-	if (buf_grow(b, VALUE_MAX) == -1)
-		return -1;
-	b->len = (size_t)(put_value(b->data + b->len, v) - b->data);
-	b->data[b->len] = '\0';
-	return 0;
+	char tmp[VALUE_MAX];
+
+	return buf_add(b, tmp, (size_t)(put_value(tmp, v) - tmp));
 }
 
 int
@@ -86,8 +84,10 @@ jsonl_begin(struct buf *b, const struct labels *l)
 	return buf_addstr(b, "{\"metric\":") | jsonstr_add_labels(b, l);
 }
 
-int
-jsonl_add_values(struct buf *b, const struct labels *l, const int64_t *t,
+/* A whole values-form line into b, room for its worst case made first.
+ * (The functions below write without looking after that.) */
+static int
+values_line(struct buf *b, const struct labels *l, const int64_t *t,
     const double *v, size_t n)
 {
 	struct digits_run run;
@@ -127,6 +127,28 @@ jsonl_add_values(struct buf *b, const struct labels *l, const int64_t *t,
 	return 0;
 }
 
+/* Room for the worst case can pass a buf's cap when the text itself does
+ * not: a capped buf gets the text through one without a cap. */
+static int
+through_uncapped(struct buf *b, struct buf *tmp, int r)
+{
+	if (r == 0)
+		r = buf_add(b, tmp->data, tmp->len);
+	buf_release(tmp);
+	return r;
+}
+
+int
+jsonl_add_values(struct buf *b, const struct labels *l, const int64_t *t,
+    const double *v, size_t n)
+{
+	struct buf tmp = BUF_INIT(BUF_NOMAX);
+
+	if (b->max == BUF_NOMAX)
+		return values_line(b, l, t, v, n);
+	return through_uncapped(b, &tmp, values_line(&tmp, l, t, v, n));
+}
+
 static const char b64abc[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -161,14 +183,14 @@ put_b64(char *o, const unsigned char *p, size_t n)
 	return o;
 }
 
-int
-jsonl_add_chunk(struct buf *b, int first, int64_t mint, int64_t maxt,
+static int
+chunk_text(struct buf *b, int first, int64_t mint, int64_t maxt,
     const void *xor, size_t len)
 {
 	char *o;
 
 	if (len > SIZE_MAX / 2 || buf_grow(b, len / 3 * 4 + 4 + 2 * TS_MAX +
-	    48) == -1)
+	    128) == -1)
 		return -1;
 	o = b->data + b->len;
 	if (first) {
@@ -187,6 +209,18 @@ jsonl_add_chunk(struct buf *b, int first, int64_t mint, int64_t maxt,
 	b->len = (size_t)(o - b->data);
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+int
+jsonl_add_chunk(struct buf *b, int first, int64_t mint, int64_t maxt,
+    const void *xor, size_t len)
+{
+	struct buf tmp = BUF_INIT(BUF_NOMAX);
+
+	if (b->max == BUF_NOMAX)
+		return chunk_text(b, first, mint, maxt, xor, len);
+	return through_uncapped(b, &tmp, chunk_text(&tmp, first, mint, maxt,
+	    xor, len));
 }
 
 int

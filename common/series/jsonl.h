@@ -7,8 +7,12 @@
  * Every float keeps its exact bits: numbers are written in Go's shortest
  * 'g' form, and NaN payloads and infinities as the strings "NaN"
  * (Prometheus' NaN), "StaleNaN" (the staleness marker), "NaN:0x<bits>"
- * (any other NaN), "+Inf", "-Inf".  The reader accepts exactly what the
- * writer writes and rejects anything else with a one-line reason.
+ * (any other NaN), "+Inf", "-Inf".  The reader (jsonl_read.c) takes what
+ * the writer writes and whatever else a JSON parser would read the same
+ * way there (other spellings, whitespace, key order), and rejects
+ * anything else with a one-line reason.  Both are written by hand for
+ * speed (tens of millions of samples a second) and allocate nothing per
+ * line once their buffers have grown.
  */
 #ifndef SERIES_JSONL_H
 #define SERIES_JSONL_H

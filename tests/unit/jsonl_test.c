@@ -3,6 +3,7 @@
  * the writer read back.  Every line is parsed from a heap copy of exactly
  * its length, so that ASan sees any read past its end.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -318,6 +319,29 @@ test_writer(void)
 	    "[-0,\"NaN:0x7ff8000000000abc\",\"StaleNaN\",\"+Inf\",1e+06,0.1,"
 	    "123456,-2.5e-05],\"timestamps\":[-5,0,99999999,100000000,"
 	    "1700000012345,1700000012346,1800000000000,9007199254740991]}\n");
+	/* A buf with a cap takes a line that fits exactly, refuses one
+	 * byte more, and is left as it was. */
+	{
+		struct buf capped;
+		size_t len = b.len;
+
+		buf_init(&capped, len);
+		CHECK_INT(jsonl_add_values(&capped, &l, t, v, 8), 0);
+		CHECK_STR(capped.data, b.data);
+		buf_release(&capped);
+		buf_init(&capped, len - 1);
+		buf_addstr(&capped, "x");
+		CHECK_INT(jsonl_add_values(&capped, &l, t, v, 8), -1);
+		CHECK(errno == ENOBUFS && capped.len == 1);
+		buf_release(&capped);
+		buf_init(&capped, strlen(",\"chunks\":[{\"mint\":1,\"maxt\":2,"
+		    "\"xor\":\"aGk=\"}"));
+		CHECK_INT(jsonl_add_chunk(&capped, 1, 1, 2, "hi", 2), 0);
+		CHECK_STR(capped.data, ",\"chunks\":[{\"mint\":1,\"maxt\":2,"
+		    "\"xor\":\"aGk=\"}");
+		CHECK_INT(jsonl_add_chunk(&capped, 0, 1, 2, "", 0), -1);
+		buf_release(&capped);
+	}
 	buf_reset(&b);
 	CHECK_INT(jsonl_add_values(&b, &l, t, v, 0), 0);
 	CHECK_STR(b.data, "{\"metric\":{\"a\":\"\\\"q\\\"\\n\"},\"values\":[],"
