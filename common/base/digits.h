@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "digits writes words of digits little-endian"
+#endif
+
 static const uint64_t digits_pow10[20] = {
 	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
 	1000000000, 10000000000ULL, 100000000000ULL, 1000000000000ULL,

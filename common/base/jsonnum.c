@@ -7,6 +7,11 @@
 #include "base/floatfmt.h"
 #include "base/jsonnum.h"
 
+/* Digits are read eight to a word, the first in its lowest byte. */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "jsonnum reads words of digits little-endian"
+#endif
+
 #define MAX_DIGITS	19	/* what a uint64 holds exactly, any digits */
 #define EXP_CLAMP	100000	/* far past where every double over- or
 				 * underflows, so clamping changes nothing */
@@ -24,29 +29,6 @@ static int
 isdig(char c)
 {
 	return (unsigned char)(c - '0') < 10;
-}
-
-/*
- * Whether the 8 bytes at p are all digits, and then their value: each
- * byte's high nibble must be 3 before and after adding 6, and the digits
- * are combined in pairs, fours and eights, in parallel in one word.
- */
-static int
-eight(const char *p, uint64_t *val)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof(x));
-	if (((x & 0xf0f0f0f0f0f0f0f0ULL) | (((x + 0x0606060606060606ULL) &
-	    0xf0f0f0f0f0f0f0f0ULL) >> 4)) != 0x3333333333333333ULL)
-		return 0;
-	x -= 0x3030303030303030ULL;
-	/* Little-endian: the first digit is the lowest byte. */
-	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
-	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
-	x = (x * 10000 + (x >> 32)) & 0xffffffffULL;
-	*val = x;
-	return 1;
 }
 
 static const uint64_t pow10u[] = {
@@ -361,7 +343,7 @@ general(const char *p, const char *end, double *v, const char **next)
 			return JSONNUM_SYNTAX;
 		}
 	} else {
-		while (end - p >= 8 && nd <= MAX_DIGITS - 8 && eight(p, &x)) {
+		while (end - p >= 8 && nd <= MAX_DIGITS - 8 && run8(p, &x) == 8) {
 			w = w * 100000000 + x;
 			nd += 8;
 			p += 8;
@@ -384,7 +366,7 @@ general(const char *p, const char *end, double *v, const char **next)
 		if (w == 0)
 			for (; p < end && *p == '0'; p++)
 				q--;
-		while (end - p >= 8 && nd <= MAX_DIGITS - 8 && eight(p, &x)) {
+		while (end - p >= 8 && nd <= MAX_DIGITS - 8 && run8(p, &x) == 8) {
 			w = w * 100000000 + x;
 			nd += 8;
 			q -= 8;
