@@ -566,11 +566,15 @@ merge(enum dedup_func f, const struct dedup_replica *r, size_t k,
     struct dedup_out *out, struct dedup_work *w)
 {
 	out->n = 0;
+	if (k == 0)
+		return 0;
 	if (k == 1) {
 		if (out_reserve(out, r[0].n) == -1)
 			return -1;
-		memcpy(out->t, r[0].t, r[0].n * sizeof(*out->t));
-		memcpy(out->v, r[0].v, r[0].n * sizeof(*out->v));
+		if (r[0].n > 0) {
+			memcpy(out->t, r[0].t, r[0].n * sizeof(*out->t));
+			memcpy(out->v, r[0].v, r[0].n * sizeof(*out->v));
+		}
 		out->n = r[0].n;
 		return 0;
 	}

@@ -7,7 +7,8 @@
  * a chunk object with a key other than mint, maxt and xor; "NaN:0x" with
  * anything but 16 hex digits after it; a timestamp, mint or maxt of 2^53
  * or more in magnitude, which a double (as jansson read it) cannot hold
- * exactly.  tests/fuzz/jsonl.c holds the two against each other.
+ * exactly; a raw NUL byte, which jansson 2.14 drops after a number.
+ * tests/fuzz/jsonl.c holds the two against each other.
  *
  * Nothing is allocated per line once the buffers have grown to the
  * longest line: samples go into the series' arrays, label strings into
