@@ -195,7 +195,7 @@ slow(const char *p, const char *end, double *v)
  */
 #define FAST_ROOM	48
 
-static int
+static inline __attribute__((always_inline)) int
 fast(const char *p, double *v, const char **next)
 {
 	uint64_t w, x;
