@@ -43,7 +43,7 @@ digits_len(uint64_t n)
  * >> 20 below 43699, x / 10 = x * 103 >> 10 below 179).  No division
  * waits for another.
  */
-static inline uint64_t
+static inline __attribute__((always_inline)) uint64_t
 digits_word(uint32_t x)
 {
 	uint64_t v, q, t;
@@ -58,7 +58,7 @@ digits_word(uint32_t x)
 
 /* The len = digits_len(n) digits of n > 0 at o, the first word shifted
  * down past its leading zeros. */
-static inline void
+static inline __attribute__((always_inline)) void
 digits_put(char *o, uint64_t n, int len)
 {
 	uint64_t v, w, x;

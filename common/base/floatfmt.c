@@ -38,6 +38,7 @@ struct pow10 {
 
 static struct pow10 pow10tab[K_MAX - K_MIN + 1];
 static pthread_once_t pow10once = PTHREAD_ONCE_INIT;
+static int pow10built;	/* set, with release, once pow10tab is whole */
 
 /* Exact unsigned integers, only to build pow10tab. */
 struct big {
@@ -168,6 +169,16 @@ pow10_build(void)
 			pow10_set(e, big_recip126(&p, len), -e - len);
 		big_mul5(&p);
 	}
+	__atomic_store_n(&pow10built, 1, __ATOMIC_RELEASE);
+}
+
+/* The table, built on first use.  Past that, one load instead of a call
+ * into pthread_once per number. */
+static inline void
+pow10_ready(void)
+{
+	if (!__atomic_load_n(&pow10built, __ATOMIC_ACQUIRE))
+		pthread_once(&pow10once, pow10_build);
 }
 
 void
@@ -175,7 +186,7 @@ floatfmt_pow10(int p, uint64_t *hi, uint64_t *lo, int *e)
 {
 	const struct pow10 *t;
 
-	pthread_once(&pow10once, pow10_build);
+	pow10_ready();
 	t = &pow10tab[-p - K_MIN];
 	*hi = t->hi;
 	*lo = t->lo;
@@ -236,7 +247,7 @@ schubfach(uint64_t c, int q, int *k)
 		cbl = cb - 1;
 		*k = flog10threequarterspow2(q);
 	}
-	pthread_once(&pow10once, pow10_build);
+	pow10_ready();
 	p = &pow10tab[*k - K_MIN];
 	h = q + p->e2 + 2;
 	vb = rop(p, cb << h);
