@@ -261,10 +261,14 @@ fast(const char *p, double *v, const char **next)
 }
 
 /* The first eight digits of the last number read, as bytes and value:
- * sorted timestamps mostly begin as the one before did. */
+ * sorted timestamps mostly begin as the one before did.  It always holds
+ * eight digits a number may begin with, so that matching it is reading
+ * them; HEAD_INIT is "10000000". */
 struct head {
 	uint64_t	bytes, value;
 };
+
+#define HEAD_INIT	{ 0x3030303030303031ULL, 10000000 }
 
 /* Plain digits, at most 15 (below 2^53: exact as they are), where the
  * line goes on for at least FAST_ROOM more bytes.  1 if it is not such a
@@ -305,7 +309,7 @@ int
 jsonnum_read_int(const char *p, const char *end, int64_t *v,
     const char **next)
 {
-	struct head h = { 0, 0 };
+	struct head h = HEAD_INIT;
 	double d;
 	int r;
 
@@ -464,7 +468,7 @@ size_t
 jsonnum_read_int_list(const char **pp, const char *end, int64_t *v,
     size_t max)
 {
-	struct head h = { 0, 0 };
+	struct head h = HEAD_INIT;
 	const char *p = *pp, *q;
 	size_t n = 0;
 

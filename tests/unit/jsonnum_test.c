@@ -152,6 +152,23 @@ test_edges(void)
 	bad("1e5e5", 3);
 	bad("12345678901234567890123 ", 23);
 	{
+		/* NUL bytes where a list's next number begins are no
+		 * digits, whatever the list remembers of numbers before. */
+		static const char nul[] = "1,\0\0\0\0\0\0\0\0001,"
+		    "0000000000000000000000000000000000000000000000000000";
+		const char *p = nul;
+		int64_t iv[4];
+		double dv[4];
+
+		CHECK_INT(jsonnum_read_int_list(&p, nul + sizeof(nul) - 1, iv,
+		    4), 1);
+		CHECK(p == nul + 1 && iv[0] == 1);
+		p = nul;
+		CHECK_INT(jsonnum_read_list(&p, nul + sizeof(nul) - 1, dv, 4),
+		    1);
+		CHECK(p == nul + 1 && dv[0] == 1);
+	}
+	{
 		/* A long run of digits: the bounded copy and its sticky
 		 * digit. */
 		static char big[5000];
