@@ -75,14 +75,14 @@ from_bits(uint64_t b)
 }
 
 /*
- * w * 10^q rounded, w > 0 and exact, q within floatfmt's table.  With g
- * from the table, T = w * 10^q * 2^(125 - e) lies in [w (g - 1), w g), so
- * the 190-bit product P = w g, w shifted up to fill 64 bits, exceeds T
- * (shifted alike) by less than 2^64.  Cut to 128 bits by a shift of s >=
- * 61, P's top X is then T's top part to within (-8, +1), which decides
- * the rounding of X's top 53 bits unless the 75 bits below them are that
- * close to a half.  -1 then, or when the result is not a normal double:
- * the caller asks strtod.
+ * w * 10^q rounded, w > 0 (clz needs it) and exact, q within floatfmt's
+ * table.  With g from the table, T = w * 10^q * 2^(125 - e) lies in
+ * [w (g - 1), w g), so the 190-bit product P = w g, w shifted up to fill
+ * 64 bits, exceeds T (shifted alike) by less than 2^64.  Cut to 128 bits
+ * by a shift of s >= 61, P's top X is then T's top part to within
+ * (-8, +1), which decides the rounding of X's top 53 bits unless the 75
+ * bits below them are that close to a half.  -1 then, or when the result
+ * is not a normal double: the caller asks strtod.
  */
 static int
 convert(uint64_t w, int q, int neg, double *v)
@@ -249,7 +249,9 @@ fast(const char *p, double *v, const char **next)
 			return 1;
 		q += eneg ? -e : e;
 	}
-	if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
+	if (w == 0)
+		*v = neg ? -0.0 : 0.0;
+	else if (w <= (uint64_t)1 << 53 && q >= -22 && q <= 22) {
 		d = (double)w;
 		d = q < 0 ? d / exact10[-q] : d * exact10[q];
 		*v = neg ? -d : d;
