@@ -190,8 +190,9 @@ slow(const char *p, const char *end, double *v)
 /*
  * The usual number, where the line goes on for at least FAST_ROOM more
  * bytes: an integer part of up to 15 digits, a fraction, 19 digits in
- * all at most, a short exponent, read eight digits at a time.  1 if it was not such a
- * number (nothing is consumed then), else as jsonnum_read.
+ * all at most, a short exponent, read eight digits at a time.  1 if it
+ * was not such a number (nothing is consumed then), else as
+ * jsonnum_read.
  */
 #define FAST_ROOM	48
 
