@@ -87,6 +87,16 @@ ts() {	# the timestamps of every output line, in seconds
 		"$STRATA_TOOLS/series2dump" | cmp - v.txt
 }
 
+@test "values keep their bits; any JSON spelling is read, one is written" {
+	L='{"metric":{"__name__":"v","replica":"a"},"values":[-0,"NaN","StaleNaN","NaN:0x7ff8000000000abc","+Inf","-Inf",1e+06,0.1,1.7976931348623157e+308,5e-324,-2.5e-05],"timestamps":[1,2,3,4,5,6,7,8,9,10,11]}'
+	run -0 bash -c "echo '$L' | dedup-filter --query.replica-label=replica"
+	[ "$output" = '{"metric":{"__name__":"v"},"values":[-0,"NaN","StaleNaN","NaN:0x7ff8000000000abc","+Inf","-Inf",1e+06,0.1,1.7976931348623157e+308,5e-324,-2.5e-05],"timestamps":[1,2,3,4,5,6,7,8,9,10,11]}' ]
+	# Spaces, keys in another order, escapes, other spellings of numbers.
+	S=' { "timestamps" : [ 1E3 , 2000.0 ] , "values" : [ 1.50 , "\u004eaN" ] , "metric" : { "replica" : "a" , "__name__" : "caf\u00e9 \ud83d\ude00" } } '
+	run -0 bash -c "printf '%s\n' '$S' | dedup-filter --query.replica-label=replica"
+	[ "$output" = '{"metric":{"__name__":"café 😀"},"values":[1.5,"NaN"],"timestamps":[1000,2000]}' ]
+}
+
 @test "bad input: its line number, what came before it stays written" {
 	run -1 --separate-stderr bash -c "printf '%s\n' '$A' 'not json' | dedup-filter --query.replica-label=replica"
 	[[ $stderr == "dedup-filter: <stdin>:2: "* ]]
@@ -101,4 +111,10 @@ ts() {	# the timestamps of every output line, in seconds
 	[[ $stderr == *"<stdin>:3: timestamp 2 (1) does not increase" ]]
 	run -1 --separate-stderr bash -c "echo '{\"metric\":{\"a\":\"b\"},\"values\":[\"lots\"],\"timestamps\":[1]}' | dedup-filter --query.replica-label=replica"
 	[[ $stderr == *"<stdin>:1: value 1 is not a number"* ]]
+	run -1 --separate-stderr bash -c "printf '%s\n' '$A' '{\"metric\":{\"a\":\"b\"},\"values\":[1e999],\"timestamps\":[1]}' | dedup-filter --query.replica-label=replica"
+	[ "$stderr" = "dedup-filter: <stdin>:2: value 1 is out of range" ]
+	run -1 --separate-stderr bash -c "echo '{\"metric\":{\"a\":\"\\ud800\"},\"values\":[1],\"timestamps\":[1]}' | dedup-filter --query.replica-label=replica"
+	[[ $stderr == *"<stdin>:1: column "*"lone surrogate" ]]
+	run -1 --separate-stderr bash -c "echo '{\"metric\":{},\"chunks\":[{\"mint\":1,\"maxt\":2,\"xor\":\"\",\"min\":0}]}' | dedup-filter --query.replica-label=replica"
+	[ "$stderr" = 'dedup-filter: <stdin>:1: chunk 1: unknown key "min"' ]
 }

@@ -13,6 +13,7 @@
 #include "series/dedup.h"
 
 #define EXIT_USAGE	2	/* 0 ok, 1 failed (EXIT_FAILURE), 2 bad usage */
+#define IO_BUFSIZE	(256 * 1024)
 
 enum { OPT_FUNC = 256, OPT_REPLICA };
 
@@ -79,6 +80,11 @@ main(int argc, char *argv[])
 	if (d.nnames == 0)
 		errx(EXIT_USAGE, "at least one --query.replica-label is needed");
 
+	/* stdio's default buffer is a page: a read(2) per 4 KiB of a file
+	 * was a tenth of the time; lines run to megabytes. */
+	if (setvbuf(stdin, NULL, _IOFBF, IO_BUFSIZE) != 0 ||
+	    setvbuf(stdout, NULL, _IOFBF, IO_BUFSIZE) != 0)
+		err(EXIT_FAILURE, "setvbuf");
 	while ((len = getline(&line, &cap, stdin)) != -1) {
 		lineno++;
 		if (dedup_feed(&d, line, (size_t)len, stdout, errbuf) == -1) {

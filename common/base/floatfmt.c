@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/digits.h"
 #include "base/floatfmt.h"
 
 /*
@@ -37,6 +38,7 @@ struct pow10 {
 
 static struct pow10 pow10tab[K_MAX - K_MIN + 1];
 static pthread_once_t pow10once = PTHREAD_ONCE_INIT;
+static int pow10built;	/* set, with release, once pow10tab is whole */
 
 /* Exact unsigned integers, only to build pow10tab. */
 struct big {
@@ -167,6 +169,28 @@ pow10_build(void)
 			pow10_set(e, big_recip126(&p, len), -e - len);
 		big_mul5(&p);
 	}
+	__atomic_store_n(&pow10built, 1, __ATOMIC_RELEASE);
+}
+
+/* The table, built on first use.  Past that, one load instead of a call
+ * into pthread_once per number. */
+static inline void
+pow10_ready(void)
+{
+	if (!__atomic_load_n(&pow10built, __ATOMIC_ACQUIRE))
+		pthread_once(&pow10once, pow10_build);
+}
+
+void
+floatfmt_pow10(int p, uint64_t *hi, uint64_t *lo, int *e)
+{
+	const struct pow10 *t;
+
+	pow10_ready();
+	t = &pow10tab[-p - K_MIN];
+	*hi = t->hi;
+	*lo = t->lo;
+	*e = t->e2;
 }
 
 /*
@@ -223,7 +247,7 @@ schubfach(uint64_t c, int q, int *k)
 		cbl = cb - 1;
 		*k = flog10threequarterspow2(q);
 	}
-	pthread_once(&pow10once, pow10_build);
+	pow10_ready();
 	p = &pow10tab[*k - K_MIN];
 	h = q + p->e2 + 2;
 	vb = rop(p, cb << h);
@@ -248,23 +272,6 @@ schubfach(uint64_t c, int q, int *k)
 	return w;
 }
 
-static const uint64_t pow10u[20] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-	1000000000, 10000000000, 100000000000, 1000000000000,
-	10000000000000, 100000000000000, 1000000000000000,
-	10000000000000000, 100000000000000000, 1000000000000000000,
-	10000000000000000000u
-};
-
-/* How many decimal digits n > 0 has: log10(2) is about 1233 / 4096. */
-static int
-declen(uint64_t n)
-{
-	int t = (64 - __builtin_clzll(n)) * 1233 >> 12;
-
-	return t + (n >= pow10u[t]);
-}
-
 /* The two digits of r < 100 at p. */
 static void
 put2(char *p, uint32_t r)
@@ -281,7 +288,7 @@ put2(char *p, uint32_t r)
 static int
 utoa(uint64_t n, char *out)
 {
-	int len = declen(n);
+	int len = digits_len(n);
 	char *p = out + len;
 	uint32_t x, hi, lo;
 
@@ -379,39 +386,115 @@ plain(char *o, const char *digits, int nd, int exp)
 	return o;
 }
 
-char *
-floatfmt_g(double v, char out[FLOATFMT_MAX])
-{
-	char digits[FLOATFMT_DIGITS_MAX], *o = out;
-	uint64_t n;
-	int nd, exp;
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
 
-	if (special(v, out))
-		return out;
-	if (v < 0)
-		*o++ = '-';
-	if (smallint(v, &n) && n < 1000000) {
-		utoa(n, o);
-		return out;
+size_t
+floatfmt_u64(uint64_t n, char *out)
+{
+	int len = n ? digits_len(n) : 1;
+
+	if (n == 0)
+		*out = '0';
+	else
+		digits_put(out, n, len);
+	return (size_t)len;
+}
+
+size_t
+floatfmt_g_len(double v, char out[FLOATFMT_MAX])
+{
+	uint64_t bits, c, d;
+	char *o = out;
+	int be, k = 0, nd, exp;
+
+	memcpy(&bits, &v, sizeof(bits));
+	be = (int)(bits >> 52 & 0x7ff);
+	c = bits & (C_MIN - 1);
+	if (be == 0x7ff || (be == 0 && c == 0)) {
+		special(v, out);
+		return strlen(out);
 	}
-	nd = floatfmt_digits(v, digits, &exp);
+	if (bits >> 63)
+		*o++ = '-';
+	if (smallint(v, &d)) {
+		if (d < 1000000) {
+			nd = digits_len(d);
+			digits_put(o, d, nd);
+			o[nd] = '\0';
+			return (size_t)(o + nd - out);
+		}
+	} else if (be == 0)
+		d = schubfach(c, Q_MIN, &k);
+	else
+		d = schubfach(c | C_MIN, be - 1075, &k);
+	/* Schubfach's pick may end in zeros (a short decimal, many), Go's
+	 * digits do not: strip them in halving steps. */
+	while (d % 100000000 == 0) {
+		d /= 100000000;
+		k += 8;
+	}
+	if (d % 10000 == 0) {
+		d /= 10000;
+		k += 4;
+	}
+	if (d % 100 == 0) {
+		d /= 100;
+		k += 2;
+	}
+	if (d % 10 == 0) {
+		d /= 10;
+		k++;
+	}
+	nd = digits_len(d);
+	exp = k + nd - 1;
 	/* Go decides the form by the exponent alone when it prints the
 	 * shortest digits (strconv: eprec = 6), so 1e+06 but 123456. */
 	if (exp < -4 || exp >= 6) {
-		*o++ = digits[0];
+		digits_put(o + 1, d, nd);
+		o[0] = o[1];
 		if (nd > 1) {
-			*o++ = '.';
-			memcpy(o, digits + 1, (size_t)nd - 1);
-			o += nd - 1;
-		}
+			o[1] = '.';
+			o += nd + 1;
+		} else
+			o++;
 		*o++ = 'e';
 		*o++ = exp < 0 ? '-' : '+';
-		if (abs(exp) < 10)
-			*o++ = '0';
-		utoa((uint64_t)abs(exp), o);
-		return out;
+		exp = abs(exp);
+		if (exp >= 100)
+			*o++ = (char)('0' + exp / 100);
+		memcpy(o, pairs + exp % 100 * 2, 2);
+		o += 2;
+	} else if (exp < 0) {
+		memcpy(o, "0.0000", (size_t)(1 - exp));
+		o += 1 - exp;
+		digits_put(o, d, nd);
+		o += nd;
+	} else if (nd > exp + 1) {
+		/* The digits one to the right, then the integer part moved
+		 * back over the gap for the point. */
+		digits_put(o + 1, d, nd);
+		for (int i = 0; i <= exp; i++)
+			o[i] = o[i + 1];
+		o[exp + 1] = '.';
+		o += nd + 1;
+	} else {
+		/* A whole number below 10^6 is a small integer, handled
+		 * above: this is for completeness only. */
+		digits_put(o, d, nd);
+		memset(o + nd, '0', (size_t)(exp + 1 - nd));
+		o += exp + 1;
 	}
-	plain(o, digits, nd, exp);
+	*o = '\0';
+	return (size_t)(o - out);
+}
+
+char *
+floatfmt_g(double v, char out[FLOATFMT_MAX])
+{
+	floatfmt_g_len(v, out);
 	return out;
 }
 

@@ -16,6 +16,9 @@
 #ifndef BASE_FLOATFMT_H
 #define BASE_FLOATFMT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Longest output, NUL included ("-1.2345678901234567e-308" is 24). */
 #define FLOATFMT_MAX	32
 
@@ -23,6 +26,15 @@
  * exponent is below -4 or at least 6, plain decimal otherwise; NaN, +Inf,
  * -Inf and -0 spelled as Go does.  Returns out. */
 char	*floatfmt_g(double v, char out[FLOATFMT_MAX]);
+/* The same, returning the length (what strlen(out) would be). */
+size_t	 floatfmt_g_len(double v, char out[FLOATFMT_MAX]);
+
+/* n in decimal at out (at most 20 bytes, no NUL); returns the length.
+ * Up to FLOATFMT_U64_MAX bytes of out may be written: the digits are
+ * written in words of eight.  The digit writer behind the above, for the
+ * integers written next to floats (timestamps). */
+#define FLOATFMT_U64_MAX	28
+size_t	 floatfmt_u64(uint64_t n, char *out);
 
 /* Go 'f', -1: never an exponent (the HTTP API's sample values).
  * out needs up to 330 bytes for extreme exponents. */
@@ -37,5 +49,14 @@ char	*floatfmt_f(double v, char out[FLOATFMT_F_MAX]);
  * them against printf and strtod and against exact arithmetic. */
 #define FLOATFMT_DIGITS_MAX	18
 int	 floatfmt_digits(double v, char digits[FLOATFMT_DIGITS_MAX], int *exp);
+
+/* The table of powers of ten behind the above, for readers of decimals
+ * (base/jsonnum) that need the same 126 bits: 10^p, p from
+ * FLOATFMT_POW10_MIN to FLOATFMT_POW10_MAX, as g = hi * 2^64 + lo and e
+ * with g - 1 <= 10^p * 2^(125 - e) < g and 2^125 < g <= 2^126, so e is
+ * floor(log2(10^p)). */
+#define FLOATFMT_POW10_MIN	(-292)
+#define FLOATFMT_POW10_MAX	324
+void	 floatfmt_pow10(int p, uint64_t *hi, uint64_t *lo, int *e);
 
 #endif

@@ -1,13 +1,16 @@
-#include <b64/cdecode.h>
-#include <b64/cencode.h>
+/*
+ * The series-line writer.  A line is laid out straight into the caller's
+ * buf, room for the whole of it made first, so that a sample costs its
+ * digits and nothing else (no printf, no per-byte bounds checks); the
+ * reader is jsonl_read.c.
+ */
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/errbuf.h"
+#include "base/digits.h"
 #include "base/floatfmt.h"
 #include "base/jsonstr.h"
 #include "series/jsonl.h"
@@ -21,31 +24,58 @@ bits_of(double v)
 	return b;
 }
 
-static double
-float_of(uint64_t b)
-{
-	double v;
+/* Room for one value and its comma: a number, or "NaN:0x<16 hex>". */
+#define VALUE_MAX	(FLOATFMT_MAX + 2)
+/* Room for one timestamp and its comma: "-9223372036854775808,". */
+#define TS_MAX		21
 
-	memcpy(&v, &b, sizeof(v));
-	return v;
+static const char hexdig[] = "0123456789abcdef";
+
+/* v as series lines write it, at o; returns the end. */
+static char *
+put_value(char *o, double v)
+{
+	uint64_t bits = bits_of(v);
+
+	if (isnan(v)) {
+		if (bits == JSONL_NAN_BITS) {
+			memcpy(o, "\"NaN\"", 5);
+			return o + 5;
+		}
+		if (bits == JSONL_STALE_BITS) {
+			memcpy(o, "\"StaleNaN\"", 10);
+			return o + 10;
+		}
+		memcpy(o, "\"NaN:0x", 7);
+		for (int i = 0; i < 16; i++)
+			o[7 + i] = hexdig[bits >> (60 - 4 * i) & 0xf];
+		o[23] = '"';
+		return o + 24;
+	}
+	if (isinf(v)) {
+		memcpy(o, v > 0 ? "\"+Inf\"" : "\"-Inf\"", 6);
+		return o + 6;
+	}
+	return o + floatfmt_g_len(v, o);
+}
+
+/* t in decimal at o; returns the end. */
+static char *
+put_int(char *o, int64_t t)
+{
+	if (t < 0) {
+		*o++ = '-';
+		return o + floatfmt_u64(-(uint64_t)t, o);
+	}
+	return o + floatfmt_u64((uint64_t)t, o);
 }
 
 int
 jsonl_add_value(struct buf *b, double v)
 {
-	char out[FLOATFMT_MAX];
-	uint64_t bits = bits_of(v);
+	char tmp[VALUE_MAX];
 
-	if (isnan(v)) {
-		if (bits == JSONL_NAN_BITS)
-			return buf_addstr(b, "\"NaN\"");
-		if (bits == JSONL_STALE_BITS)
-			return buf_addstr(b, "\"StaleNaN\"");
-		return buf_addf(b, "\"NaN:0x%016llx\"", (unsigned long long)bits);
-	}
-	if (isinf(v))
-		return buf_addstr(b, v > 0 ? "\"+Inf\"" : "\"-Inf\"");
-	return buf_addstr(b, floatfmt_g(v, out));
+	return buf_add(b, tmp, (size_t)(put_value(tmp, v) - tmp));
 }
 
 int
@@ -54,291 +84,147 @@ jsonl_begin(struct buf *b, const struct labels *l)
 	return buf_addstr(b, "{\"metric\":") | jsonstr_add_labels(b, l);
 }
 
+/* A whole values-form line into b, room for its worst case made first.
+ * (The functions below write without looking after that.) */
+static int
+values_line(struct buf *b, const struct labels *l, const int64_t *t,
+    const double *v, size_t n)
+{
+	struct digits_run run;
+	char *o;
+
+	if (jsonl_begin(b, l) == -1)
+		return -1;
+	if (n > (SIZE_MAX - 64) / (VALUE_MAX + TS_MAX)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (buf_grow(b, n * (VALUE_MAX + TS_MAX) + 64) == -1)
+		return -1;
+	o = b->data + b->len;
+	memcpy(o, ",\"values\":[", 11);
+	o += 11;
+	for (size_t i = 0; i < n; i++) {
+		o = put_value(o, v[i]);
+		*o++ = ',';
+	}
+	if (n > 0)
+		o--;
+	memcpy(o, "],\"timestamps\":[", 16);
+	o += 16;
+	digits_run_init(&run);
+	for (size_t i = 0; i < n; i++) {
+		o = t[i] < 0 ? put_int(o, t[i]) : digits_run_put(&run, o,
+		    (uint64_t)t[i]);
+		*o++ = ',';
+	}
+	if (n > 0)
+		o--;
+	memcpy(o, "]}\n", 3);
+	o += 3;
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Room for the worst case can pass a buf's cap when the text itself does
+ * not: a capped buf gets the text through one without a cap. */
+static int
+through_uncapped(struct buf *b, struct buf *tmp, int r)
+{
+	if (r == 0)
+		r = buf_add(b, tmp->data, tmp->len);
+	buf_release(tmp);
+	return r;
+}
+
 int
 jsonl_add_values(struct buf *b, const struct labels *l, const int64_t *t,
     const double *v, size_t n)
 {
-	int r = jsonl_begin(b, l);
+	struct buf tmp = BUF_INIT(BUF_NOMAX);
 
-	r |= buf_addstr(b, ",\"values\":[");
-	for (size_t i = 0; i < n && r == 0; i++) {
-		if (i > 0)
-			r |= buf_addch(b, ',');
-		r |= jsonl_add_value(b, v[i]);
+	if (b->max == BUF_NOMAX)
+		return values_line(b, l, t, v, n);
+	return through_uncapped(b, &tmp, values_line(&tmp, l, t, v, n));
+}
+
+static const char b64abc[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Standard base64 with padding of n bytes at p, at o; returns the end. */
+static char *
+put_b64(char *o, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 3 <= n; i += 3) {
+		uint32_t x = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
+		    p[i + 2];
+
+		o[0] = b64abc[x >> 18];
+		o[1] = b64abc[x >> 12 & 63];
+		o[2] = b64abc[x >> 6 & 63];
+		o[3] = b64abc[x & 63];
+		o += 4;
 	}
-	r |= buf_addstr(b, "],\"timestamps\":[");
-	for (size_t i = 0; i < n && r == 0; i++)
-		r |= buf_addf(b, i ? ",%lld" : "%lld", (long long)t[i]);
-	return r | buf_addstr(b, "]}\n");
+	if (n - i == 1) {
+		o[0] = b64abc[p[i] >> 2];
+		o[1] = b64abc[(p[i] & 3) << 4];
+		o[2] = o[3] = '=';
+		o += 4;
+	} else if (n - i == 2) {
+		o[0] = b64abc[p[i] >> 2];
+		o[1] = b64abc[(p[i] & 3) << 4 | p[i + 1] >> 4];
+		o[2] = b64abc[(p[i + 1] & 15) << 2];
+		o[3] = '=';
+		o += 4;
+	}
+	return o;
+}
+
+static int
+chunk_text(struct buf *b, int first, int64_t mint, int64_t maxt,
+    const void *xor, size_t len)
+{
+	char *o;
+
+	if (len > SIZE_MAX / 2 || buf_grow(b, len / 3 * 4 + 4 + 2 * TS_MAX +
+	    128) == -1)
+		return -1;
+	o = b->data + b->len;
+	if (first) {
+		memcpy(o, ",\"chunks\":[", 11);
+		o += 11;
+	} else
+		*o++ = ',';
+	memcpy(o, "{\"mint\":", 8);
+	o = put_int(o + 8, mint);
+	memcpy(o, ",\"maxt\":", 8);
+	o = put_int(o + 8, maxt);
+	memcpy(o, ",\"xor\":\"", 8);
+	o = put_b64(o + 8, xor, len);
+	memcpy(o, "\"}", 2);
+	o += 2;
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 int
 jsonl_add_chunk(struct buf *b, int first, int64_t mint, int64_t maxt,
     const void *xor, size_t len)
 {
-	base64_encodestate st;
-	size_t start;
-	int n, r;
+	struct buf tmp = BUF_INIT(BUF_NOMAX);
 
-	r = buf_addf(b, "%s{\"mint\":%lld,\"maxt\":%lld,\"xor\":\"",
-	    first ? ",\"chunks\":[" : ",", (long long)mint, (long long)maxt);
-	/* libb64 writes a newline every 72 characters: room for them, then
-	 * squeeze them out. */
-	if (r || buf_grow(b, len / 3 * 4 + len / 54 + 16) == -1)
-		return -1;
-	start = b->len;
-	base64_init_encodestate(&st);
-	n = base64_encode_block(xor, (int)len, b->data + b->len, &st);
-	n += base64_encode_blockend(b->data + b->len + n, &st);
-	for (int i = 0; i < n; i++)
-		if (b->data[start + (size_t)i] != '\n')
-			b->data[b->len++] = b->data[start + (size_t)i];
-	b->data[b->len] = '\0';
-	return buf_addstr(b, "\"}");
+	if (b->max == BUF_NOMAX)
+		return chunk_text(b, first, mint, maxt, xor, len);
+	return through_uncapped(b, &tmp, chunk_text(&tmp, first, mint, maxt,
+	    xor, len));
 }
 
 int
 jsonl_end_chunks(struct buf *b)
 {
 	return buf_addstr(b, "]}\n");
-}
-
-/* --- reading ------------------------------------------------------------ */
-
-static int
-parse_value(json_t *j, double *v)
-{
-	const char *s;
-	unsigned long long bits;
-	char *end;
-
-	if (json_is_real(j)) {
-		*v = json_real_value(j);
-		return 0;
-	}
-	if (!json_is_string(j))
-		return -1;
-	s = json_string_value(j);
-	if (strcmp(s, "NaN") == 0)
-		*v = float_of(JSONL_NAN_BITS);
-	else if (strcmp(s, "StaleNaN") == 0)
-		*v = float_of(JSONL_STALE_BITS);
-	else if (strcmp(s, "+Inf") == 0)
-		*v = INFINITY;
-	else if (strcmp(s, "-Inf") == 0)
-		*v = -INFINITY;
-	else if (strncmp(s, "NaN:0x", 6) == 0 && strlen(s) == 22) {
-		errno = 0;
-		bits = strtoull(s + 6, &end, 16);
-		if (errno || *end != '\0' || !isnan(float_of(bits)))
-			return -1;
-		*v = float_of(bits);
-	} else
-		return -1;
-	return 0;
-}
-
-static int
-grow(struct jsonl_series *s, size_t n)
-{
-	int64_t *t;
-	double *v;
-
-	if (n <= s->cap)
-		return 0;
-	if ((t = reallocarray(s->t, n, sizeof(*t))) == NULL)
-		return -1;
-	s->t = t;
-	if ((v = reallocarray(s->v, n, sizeof(*v))) == NULL)
-		return -1;
-	s->v = v;
-	s->cap = n;
-	return 0;
-}
-
-/* An integer-valued JSON number (read as a real) in int64 range. */
-static int
-parse_int(json_t *j, int64_t *out)
-{
-	double d;
-
-	if (!json_is_real(j))
-		return -1;
-	d = json_real_value(j);
-	if (d != floor(d) || d < -9.2e18 || d > 9.2e18)
-		return -1;
-	*out = (int64_t)d;
-	return 0;
-}
-
-static int
-parse_metric(struct jsonl_series *s, json_t *metric, char *err)
-{
-	const char *k;
-	json_t *v;
-
-	if (!json_is_object(metric))
-		return errbuf_set(err, "\"metric\" is not an object");
-	json_object_foreach(metric, k, v) {
-		if (!json_is_string(v))
-			return errbuf_set(err, "label %s: value is not a string",
-			    k);
-		if (json_string_length(v) == 0)
-			return errbuf_set(err, "label %s: empty value", k);
-		if (*k == '\0')
-			return errbuf_set(err, "empty label name");
-		if (labels_add(&s->labels, str_of(k), (struct str){
-		    json_string_value(v), json_string_length(v) }) == -1)
-			return errbuf_sys(err, "labels");
-	}
-	labels_sort(&s->labels);
-	return 0;
-}
-
-static int
-parse_values(struct jsonl_series *s, json_t *vals, json_t *ts, char *err)
-{
-	size_t n;
-
-	if (!json_is_array(vals) || !json_is_array(ts))
-		return errbuf_set(err, "\"values\" and \"timestamps\" must be "
-		    "arrays");
-	if ((n = json_array_size(vals)) != json_array_size(ts))
-		return errbuf_set(err, "%zu values but %zu timestamps", n,
-		    json_array_size(ts));
-	if (grow(s, n) == -1)
-		return errbuf_sys(err, "samples");
-	for (size_t i = 0; i < n; i++) {
-		if (parse_int(json_array_get(ts, i), &s->t[i]) == -1)
-			return errbuf_set(err, "timestamp %zu is not an "
-			    "integer", i + 1);
-		if (i > 0 && s->t[i] <= s->t[i - 1])
-			return errbuf_set(err, "timestamp %zu (%lld) does not "
-			    "increase", i + 1, (long long)s->t[i]);
-		if (parse_value(json_array_get(vals, i), &s->v[i]) == -1)
-			return errbuf_set(err, "value %zu is not a number, "
-			    "\"NaN\", \"StaleNaN\", \"+Inf\" or \"-Inf\"",
-			    i + 1);
-	}
-	s->n = n;
-	return 0;
-}
-
-static int
-is_b64(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	if (n % 4 != 0)
-		return 0;
-	for (; i < n && s[i] != '='; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' &&
-		    s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '+' || s[i] == '/'))
-			return 0;
-	/* Padding: at most two, only at the end. */
-	return n - i <= 2 && (i == n || s[n - 1] == '=');
-}
-
-static int
-parse_chunks(struct jsonl_series *s, json_t *chunks, char *err)
-{
-	size_t n;
-
-	if (!json_is_array(chunks))
-		return errbuf_set(err, "\"chunks\" is not an array");
-	n = json_array_size(chunks);
-	if ((s->chunks = calloc(n ? n : 1, sizeof(*s->chunks))) == NULL)
-		return errbuf_sys(err, "chunks");
-	for (size_t i = 0; i < n; i++) {
-		json_t *c = json_array_get(chunks, i), *x;
-		struct jsonl_chunk *ch = &s->chunks[i];
-		base64_decodestate st;
-		const char *b64;
-		size_t blen;
-
-		x = json_object_get(c, "xor");
-		if (!json_is_object(c) ||
-		    parse_int(json_object_get(c, "mint"), &ch->mint) == -1 ||
-		    parse_int(json_object_get(c, "maxt"), &ch->maxt) == -1 ||
-		    !json_is_string(x))
-			return errbuf_set(err, "chunk %zu: needs integer mint, "
-			    "maxt and a string xor", i + 1);
-		b64 = json_string_value(x);
-		blen = json_string_length(x);
-		if (!is_b64(b64, blen))
-			return errbuf_set(err, "chunk %zu: xor is not base64",
-			    i + 1);
-		if ((ch->data = malloc(blen / 4 * 3 + 1)) == NULL)
-			return errbuf_sys(err, "chunks");
-		s->nchunks = i + 1;
-		base64_init_decodestate(&st);
-		ch->len = (size_t)base64_decode_block(b64, (int)blen,
-		    (char *)ch->data, &st);
-		if (ch->mint > ch->maxt || (i > 0 &&
-		    ch->mint <= s->chunks[i - 1].maxt))
-			return errbuf_set(err, "chunk %zu: time range out of "
-			    "order", i + 1);
-	}
-	s->is_chunks = 1;
-	return 0;
-}
-
-static void
-clear(struct jsonl_series *s)
-{
-	for (size_t i = 0; i < s->nchunks; i++)
-		free(s->chunks[i].data);
-	free(s->chunks);
-	s->chunks = NULL;
-	s->nchunks = 0;
-	s->n = 0;
-	s->is_chunks = 0;
-	labels_reset(&s->labels);
-	json_decref(s->doc);
-	s->doc = NULL;
-}
-
-int
-jsonl_parse(struct jsonl_series *s, const char *line, size_t len, char *err)
-{
-	json_error_t je;
-	json_t *doc, *chunks;
-	const char *k;
-	json_t *v;
-
-	clear(s);
-	while (len > 0 && line[len - 1] == '\n')
-		len--;
-	doc = json_loadb(line, len, JSON_REJECT_DUPLICATES |
-	    JSON_DECODE_INT_AS_REAL, &je);
-	if ((s->doc = doc) == NULL)
-		return errbuf_set(err, "column %d: %s", je.column, je.text);
-	if (!json_is_object(doc))
-		return errbuf_set(err, "not a JSON object");
-	json_object_foreach(doc, k, v) {
-		if (strcmp(k, "metric") != 0 && strcmp(k, "values") != 0 &&
-		    strcmp(k, "timestamps") != 0 && strcmp(k, "chunks") != 0)
-			return errbuf_set(err, "unknown key \"%s\"", k);
-	}
-	if (parse_metric(s, json_object_get(doc, "metric"), err) == -1)
-		return -1;
-	if ((chunks = json_object_get(doc, "chunks")) != NULL) {
-		if (json_object_get(doc, "values") ||
-		    json_object_get(doc, "timestamps"))
-			return errbuf_set(err, "both \"chunks\" and \"values\"");
-		return parse_chunks(s, chunks, err);
-	}
-	return parse_values(s, json_object_get(doc, "values"),
-	    json_object_get(doc, "timestamps"), err);
-}
-
-void
-jsonl_series_release(struct jsonl_series *s)
-{
-	clear(s);
-	labels_release(&s->labels);
-	free(s->t);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
 }

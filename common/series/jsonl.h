@@ -7,8 +7,12 @@
  * Every float keeps its exact bits: numbers are written in Go's shortest
  * 'g' form, and NaN payloads and infinities as the strings "NaN"
  * (Prometheus' NaN), "StaleNaN" (the staleness marker), "NaN:0x<bits>"
- * (any other NaN), "+Inf", "-Inf".  The reader accepts exactly what the
- * writer writes and rejects anything else with a one-line reason.
+ * (any other NaN), "+Inf", "-Inf".  The reader (jsonl_read.c) takes what
+ * the writer writes and whatever else a JSON parser would read the same
+ * way there (other spellings, whitespace, key order), and rejects
+ * anything else with a one-line reason.  Both are written by hand for
+ * speed (tens of millions of samples a second) and allocate nothing per
+ * line once their buffers have grown.
  */
 #ifndef SERIES_JSONL_H
 #define SERIES_JSONL_H
@@ -36,25 +40,36 @@ int	jsonl_add_chunk(struct buf *b, int first, int64_t mint, int64_t maxt,
 int	jsonl_end_chunks(struct buf *b);
 
 struct jsonl_chunk {
-	int64_t		 mint, maxt;
-	unsigned char	*data;		/* decoded base64, owned */
-	size_t		 len;
+	int64_t			 mint, maxt;
+	const unsigned char	*data;	/* decoded base64, in the series' bin */
+	size_t			 len;
 };
 
-/* One parsed line.  Label strings point into doc. */
+/*
+ * One parsed line.  Zeroed ({ 0 }) before the first parse; each parse
+ * reuses the buffers of the last one.  Label strings point into strs,
+ * chunk data into bin: both stay valid until the next parse or release.
+ */
 struct jsonl_series {
 	struct labels	 labels;
 	int64_t		*t;
 	double		*v;
 	size_t		 n, cap;
 	struct jsonl_chunk *chunks;
-	size_t		 nchunks;
+	size_t		 nchunks, chunkcap;
 	int		 is_chunks;	/* the line was the chunks form */
-	void		*doc;
+	char		*strs;		/* decoded label strings */
+	size_t		 strcap;
+	unsigned char	*bin;		/* decoded chunk bytes */
+	size_t		 binlen, bincap;
 };
 
-/* Parse line (len bytes, newline optional) into s, replacing what it
- * held.  -1 with the reason in err (no line number: the caller adds it). */
+/* Parse line (len bytes, newline optional, need not be NUL-terminated)
+ * into s, replacing what it held.  -1 with the reason in err (no line
+ * number: the caller adds it); s then holds no series, but its buffers
+ * stay for the next parse.  The line format is docs/FORMATS.md's; what
+ * a JSON parser would also take there (whitespace between tokens, keys
+ * in any order, escapes, any JSON number) is taken too. */
 int	jsonl_parse(struct jsonl_series *s, const char *line, size_t len,
 	    char *err);
 void	jsonl_series_release(struct jsonl_series *s);

@@ -512,6 +512,42 @@ random_values(long n)
 		check_value(random_decimal(), i % REF_EVERY == 0);
 }
 
+/* floatfmt_g lays out its own digits: the same as laying out those of
+ * floatfmt_digits by Go's rules, here the slow and obvious way. */
+static void
+layout(long n)
+{
+	char got[FLOATFMT_MAX], want[64], digits[FLOATFMT_DIGITS_MAX];
+	double v;
+	int nd, exp;
+
+	for (long i = 0; i < n; i++) {
+		v = i % 3 == 0 ? random_finite() : i % 3 == 1 ?
+		    random_decimal() : (double)(rng() % 2000000) / 8;
+		nd = floatfmt_digits(v, digits, &exp);
+		if (v == 0)
+			strcpy(want, signbit(v) ? "-0" : "0");
+		else if (exp < -4 || exp >= 6)
+			snprintf(want, sizeof(want), "%s%c%s%s%se%c%02d",
+			    v < 0 ? "-" : "", digits[0], nd > 1 ? "." : "",
+			    digits + 1, "", exp < 0 ? '-' : '+', abs(exp));
+		else if (exp < 0)
+			snprintf(want, sizeof(want), "%s0.%.*s%s",
+			    v < 0 ? "-" : "", -exp - 1, "0000", digits);
+		else if (nd > exp + 1)
+			snprintf(want, sizeof(want), "%s%.*s.%s",
+			    v < 0 ? "-" : "", exp + 1, digits,
+			    digits + exp + 1);
+		else
+			snprintf(want, sizeof(want), "%s%s%.*s",
+			    v < 0 ? "-" : "", digits, exp + 1 - nd, "000000");
+		CHECK_INT(floatfmt_g_len(v, got), strlen(want));
+		CHECK_STR(got, want);
+		if (strcmp(got, want) != 0)
+			break;
+	}
+}
+
 /* Go spells a negative value as "-" and the spelling of its magnitude;
  * both forms read back. */
 static void
@@ -703,6 +739,7 @@ main(void)
 	digit_counts();
 	signs();
 	random_values(n);
+	layout(300000);
 	if (getenv("FLOATFMT_BENCH") != NULL)
 		bench();
 	return unit_done();
