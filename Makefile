@@ -87,7 +87,8 @@ asan:
 # for a long run).  New inputs go to a scratch dir, never into the tree.
 fuzz-build:
 	$(MAKE) O=build-fuzz CC=clang LDFLAGS= HARDEN='-O1 -g \
-	  -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined' \
+	  -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	  -fno-sanitize-recover=all' \
 	  fuzzers
 fuzzers: $(FUZZ)
 fuzz: fuzz-build

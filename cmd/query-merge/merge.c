@@ -53,43 +53,29 @@ split(const struct merge_opts *o, struct item *it, struct fseries *s)
 	return 0;
 }
 
-/* Merge items [a, b) (same key) and emit them. */
+/* Merge items [a, b) (same key, sorted by replica values) and emit
+ * them: series/dedup's group, with counters adjusted when asked. */
 static int
 group(const struct merge_opts *o, struct item *v, size_t a, size_t b,
-    struct dedup_out *reps, struct dedup_replica *rr, struct dedup_out *out,
+    struct labels *reps, struct dedup_replica *rr, struct dedup_out *out,
     merge_emit_fn emit, void *arg)
 {
-	size_t nrep = 0;
-
 	/* One series from one store: nothing to merge, no copy. */
 	if (b - a == 1)
 		return v[a].s->n == 0 ? 0 : emit(arg, v[a].query, &v[a].key,
 		    v[a].s->t, v[a].s->v, v[a].s->n);
-	for (size_t i = a; i < b;) {
-		size_t j = i;
-
-		while (j < b && labels_compare(&v[j].rep, &v[i].rep) == 0)
-			j++;
-		/* One replica from j - i stores: the union by time. */
-		for (size_t k = i; k < j; k++) {
-			rr[k - i].t = v[k].s->t;
-			rr[k - i].v = v[k].s->v;
-			rr[k - i].n = v[k].s->n;
-		}
-		if (dedup_merge(DEDUP_CHAIN, rr, j - i, &reps[nrep]) == -1)
-			return -1;
-		nrep++;
-		i = j;
+	for (size_t k = a; k < b; k++) {
+		rr[k - a].t = v[k].s->t;
+		rr[k - a].v = v[k].s->v;
+		rr[k - a].n = v[k].s->n;
+		reps[k - a] = v[k].rep;
 	}
-	for (size_t k = 0; k < nrep; k++) {
-		rr[k].t = reps[k].t;
-		rr[k].v = reps[k].v;
-		rr[k].n = reps[k].n;
-	}
-	if (dedup_merge(o->dedup ? o->func : DEDUP_CHAIN, rr, nrep, out) == -1)
+	/* Without dedup every member has the same labels: one replica. */
+	if (dedup_group(o->dedup ? o->func : DEDUP_CHAIN, rr, reps, b - a,
+	    out) == -1)
 		return -1;
-	if (o->dedup && nrep > 1 && v[a].query < o->ncounter &&
-	    o->counter[v[a].query] && counter_adjust(rr, nrep, out) == -1)
+	if (o->dedup && v[a].query < o->ncounter && o->counter[v[a].query] &&
+	    counter_adjust(rr, b - a, out) == -1)
 		return -1;
 	if (out->n == 0)
 		return 0;
@@ -101,7 +87,8 @@ merge_run(const struct merge_opts *o, struct fetch *f, merge_emit_fn emit,
     void *arg)
 {
 	struct item *v;
-	struct dedup_out *reps = NULL, out = { 0 };
+	struct labels *reps = NULL;
+	struct dedup_out out = { 0 };
 	struct dedup_replica *rr = NULL;
 	size_t maxg = 0;
 	int rc = 0;
@@ -145,8 +132,6 @@ out:
 		labels_release(&v[i].key);
 		labels_release(&v[i].rep);
 	}
-	for (size_t i = 0; reps != NULL && i < maxg; i++)
-		dedup_out_release(&reps[i]);
 	dedup_out_release(&out);
 	free(reps);
 	free(rr);
