@@ -101,6 +101,27 @@ ask() {
 	[ "$same" -ge $((n - 10)) ]
 }
 
+@test "bad-queries.txt: the same parse errors, message and position" {
+	local q n=0 failed=0 want got
+	while IFS= read -r q; do
+		case $q in '# '*) [ $n -gt 0 ] || continue ;; esac
+		n=$((n + 1))
+		want=$(curl -s "$PROM_URL/api/v1/query_range" \
+			--data-urlencode "query=$q" --data-urlencode start=0 \
+			--data-urlencode end=10 --data-urlencode step=1 |
+			jq -r '.error // "no error"')
+		got=$("$STRATA_TOOLS/promql-eval" --start=0 --end=10 --step=1 \
+			-- "$q" </dev/null | jq -r '.error // "no error"')
+		if [ "$want" != "$got" ]; then
+			printf '%s\n  want: %s\n  got:  %s\n' "$q" "$want" "$got"
+			failed=$((failed + 1))
+		fi
+	done <"$TOP/tests/promql/bad-queries.txt"
+	echo "$n queries, $failed differ"
+	[ "$n" -ge 150 ]
+	[ "$failed" -eq 0 ]
+}
+
 @test "errors: the same type and text as Prometheus (query_range)" {
 	local q
 	for q in 'foo +' 'sum(' '1 and 1' 'rate(x)' 'foo[5m]' '"s"' \

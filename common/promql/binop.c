@@ -30,7 +30,7 @@ elem(enum promql_tok op, double l, double r, int *keep)
 	case TOK_SUB: return l - r;
 	case TOK_MUL: return l * r;
 	case TOK_DIV: return l / r;
-	case TOK_POW: return pow(l, r);
+	case TOK_POW: return ev_go_pow(l, r);
 	case TOK_MOD: return fmod(l, r);
 	case TOK_ATAN2: return atan2(l, r);
 	case TOK_EQLC: *keep = l == r; return l;

@@ -57,34 +57,6 @@ ev_is_stale(double v)
 	return bits == JSONL_STALE_BITS;
 }
 
-double
-ev_go_max(double a, double b)
-{
-	if (isinf(a) && a > 0)
-		return a;
-	if (isinf(b) && b > 0)
-		return b;
-	if (isnan(a) || isnan(b))
-		return NAN;
-	if (a == 0 && a == b)
-		return signbit(a) ? b : a;
-	return a > b ? a : b;
-}
-
-double
-ev_go_min(double a, double b)
-{
-	if (isinf(a) && a < 0)
-		return a;
-	if (isinf(b) && b < 0)
-		return b;
-	if (isnan(a) || isnan(b))
-		return NAN;
-	if (a == 0 && a == b)
-		return signbit(a) ? a : b;
-	return a < b ? a : b;
-}
-
 size_t
 ev_steps(const struct ev *ev)
 {

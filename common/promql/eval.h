@@ -176,8 +176,13 @@ const struct promql_lset *ev_absent_labels(struct ev *ev,
 /* Is v Prometheus' stale marker? */
 int	ev_is_stale(double v);
 
-/* Go's math.Max/Min (NaN wins, then the infinities). */
+/* Go's math.Max/Min (NaN wins, then the infinities) and math.Pow
+ * (gomath.c). */
 double	ev_go_max(double a, double b);
 double	ev_go_min(double a, double b);
+double	ev_go_pow(double x, double y);
+double	ev_go_log(double x);
+double	ev_go_log2(double x);
+double	ev_go_log10(double x);
 
 #endif

@@ -30,7 +30,8 @@ static const struct {
 	mathfn		 fn;
 } mathfns[] = {
 	{ "abs", fabs }, { "ceil", ceil }, { "floor", floor }, { "exp", exp },
-	{ "sqrt", sqrt }, { "ln", log }, { "log2", log2 }, { "log10", log10 },
+	{ "sqrt", sqrt }, { "ln", ev_go_log }, { "log2", ev_go_log2 },
+	{ "log10", ev_go_log10 },
 	{ "sin", sin }, { "cos", cos }, { "tan", tan }, { "asin", asin },
 	{ "acos", acos }, { "atan", atan }, { "sinh", sinh }, { "cosh", cosh },
 	{ "tanh", tanh }, { "asinh", asinh }, { "acosh", acosh },

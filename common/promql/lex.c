@@ -88,6 +88,10 @@ promql_tok_desc(struct buf *b, const char *in, const struct promql_token *t)
 	switch (t->type) {
 	case TOK_EOF:
 		return buf_addstr(b, "end of input");
+	case TOK_AT:
+		/* 2.42 has no name for '@' in its token table and prints the
+		 * yacc token number. */
+		return buf_addstr(b, "\"<Item 57385>\" <op:@>");
 	case TOK_IDENT:
 		return buf_addstr(b, "identifier ") | gofmt_quote(b, s, t->len);
 	case TOK_METRIC_IDENT:

@@ -309,6 +309,88 @@ call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
 	}
 }
 
+/*
+ * A bad regex as Go's regexp package words it ("error parsing regexp:
+ * missing closing ): `^(?:(a)$`"), for the errors PCRE2 names the same
+ * way; PCRE2's own words otherwise.  Go sees the regex wrapped in
+ * ^(?:...)$, as Prometheus compiles it.
+ */
+static void
+regex_error(struct parser *p, size_t pos, const char *re, const char *msg)
+{
+	static const struct {
+		const char	*pcre, *go;
+		int		 from_bracket;
+	} map[] = {
+		{ "missing closing parenthesis", "missing closing )", 0 },
+		{ "unmatched closing parenthesis", "unexpected )", 0 },
+		{ "missing terminating ] for character class",
+		    "missing closing ]", 1 },
+	};
+	const char *tail = strrchr(msg, ':'), *at = strstr(msg, " at offset ");
+
+	if (tail && at && strcmp(tail + 2, "quantifier does not follow a "
+	    "repeatable item") == 0) {
+		size_t off = strtoul(at + 11, NULL, 10), len = 1;
+
+		if (off < strlen(re) && re[off] == '{' && strchr(re + off, '}'))
+			len = (size_t)(strchr(re + off, '}') - (re + off)) + 1;
+		if (off < strlen(re)) {
+			fail_at(p, pos, "error parsing regexp: missing argument "
+			    "to repetition operator: `%.*s`", (int)len,
+			    re + off);
+			return;
+		}
+	}
+	if (tail && at && strcmp(tail + 2, "unrecognized character after "
+	    "(? or (?-") == 0) {
+		size_t off = strtoul(at + 11, NULL, 10), k = off;
+
+		while (k > 0 && !(re[k - 1] == '(' && re[k] == '?'))
+			k--;
+		if (off < strlen(re) && k > 0) {
+			fail_at(p, pos, "error parsing regexp: invalid or "
+			    "unsupported Perl syntax: `%.*s`",
+			    (int)(off - k + 2), re + k - 1);
+			return;
+		}
+	}
+	if (tail && at && strcmp(tail + 2, "unrecognized character follows "
+	    "\\") == 0) {
+		size_t off = strtoul(at + 11, NULL, 10), k = off;
+
+		while (k > 0 && re[k - 1] != '\\')
+			k--;
+		if (k > 0 && k < strlen(re)) {
+			fail_at(p, pos, "error parsing regexp: invalid escape "
+			    "sequence: `%.2s`", re + k - 1);
+			return;
+		}
+	}
+	for (size_t i = 0; tail && i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *from = re;
+
+		if (strcmp(tail + 2, map[i].pcre) != 0)
+			continue;
+		if (map[i].from_bracket) {
+			/* Go quotes from the class that is not closed. */
+			for (const char *c = re; *c; c++)
+				if (*c == '\\' && c[1])
+					c++;
+				else if (*c == '[') {
+					from = c;
+					break;
+				}
+			fail_at(p, pos, "error parsing regexp: %s: `%s)$`",
+			    map[i].go, from);
+		} else
+			fail_at(p, pos, "error parsing regexp: %s: `^(?:%s)$`",
+			    map[i].go, re);
+		return;
+	}
+	fail_at(p, pos, "error parsing regexp: %s", tail ? tail + 2 : msg);
+}
+
 /* { name op "value", ... } into n's matchers. */
 static int
 label_matchers(struct parser *p, struct ast_node *n)
@@ -368,11 +450,15 @@ label_matchers(struct parser *p, struct ast_node *n)
 		}
 		n->m = nm;
 		r = matcher_init(&nm[n->nm], mt, lname, val, vlen, e);
-		free(val);
 		if (r == -1) {
-			fail_at(p, name.pos, "%s", e);
+			if (mt == MATCHER_RE || mt == MATCHER_NRE)
+				regex_error(p, name.pos, val, e);
+			else
+				fail_at(p, name.pos, "%s", e);
+			free(val);
 			return -1;
 		}
+		free(val);
 		n->nm++;
 		t = peek(p);
 		if (t->type == TOK_COMMA) {
