@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# promql-diff: the engine against a real Prometheus 2.42 over the same
-# blocks.  Generated counters, gauges (with NaN, infinities, -0) and
+# promql-diff: the engine, as query-merge serves it over store-serve,
+# against a real Prometheus 2.42 holding the same blocks.  Generated counters, gauges (with NaN, infinities, -0) and
 # classic histograms go into blocks with promtool; Prometheus serves
 # them, store-serve --once dumps them as series lines for promql-eval.
 # Every query of tests/promql/diff-queries.txt is asked of both at three
@@ -51,11 +51,28 @@ setup_file() {
 		--web.listen-address="127.0.0.1:$port" >prom.log 2>&1 3>&- &
 	echo $! >"$D/prom.pid"
 	wait_until 30 prometheus_ready
+	# Ours: query-merge whose one store is store-serve over the blocks.
+	port=$(freeport)
+	store-serve --bucket=B --http-address="127.0.0.1:$port" --data-dir=sdata \
+		2>store.log 3>&- &
+	echo $! >>"$D/prom.pid"
+	wait_until 30 curl -sf "http://127.0.0.1:$port/-/ready"
+	qport=$(freeport)
+	export QM_URL=http://127.0.0.1:$qport
+	query-merge --store="http://127.0.0.1:$port" --http-address="127.0.0.1:$qport" \
+		2>qm.log 3>&- &
+	echo $! >>"$D/prom.pid"
+	wait_until 30 curl -sf "$QM_URL/-/ready"
 }
 
 teardown_file() {
-	kill "$(cat "$BATS_FILE_TMPDIR/prom.pid")" 2>/dev/null || true
-	wait "$(cat "$BATS_FILE_TMPDIR/prom.pid")" 2>/dev/null || true
+	local pid
+	for pid in $(cat "$BATS_FILE_TMPDIR/prom.pid"); do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in $(cat "$BATS_FILE_TMPDIR/prom.pid"); do
+		wait "$pid" 2>/dev/null || true
+	done
 }
 
 # ask WHAT QUERY ARGS...: Prometheus' answer in want, ours in got.
@@ -64,8 +81,8 @@ ask() {
 	shift 2
 	curl -s "$PROM_URL/api/v1/$api" --data-urlencode "query=$q" \
 		$(printf -- '--data-urlencode %s ' "$@") >"$D/want" || true
-	"$STRATA_TOOLS/promql-eval" $(printf -- '--%s ' "$@") -- "$q" \
-		<"$D/series" >"$D/got" || true
+	{ curl -s "$QM_URL/api/v1/$api" --data-urlencode "query=$q" \
+		$(printf -- '--data-urlencode %s ' "$@"); echo; } >"$D/got" || true
 }
 
 @test "diff-queries.txt: the same answers as Prometheus 2.42" {

@@ -147,6 +147,16 @@ write_result(struct buf *b, const struct promql_result *res,
 	return buf_addstr(b, "]}");
 }
 
+/* The engine's errors in its own JSON, which escapes as Go does. */
+static int
+engine_error(struct httpd_resp *resp, int rc, const char *msg)
+{
+	resp->status = promql_http_status(rc);
+	buf_reset(&resp->body);
+	httpd_resp_header(resp, "Content-Type", "application/json");
+	return promql_error_json(rc, msg, &resp->body);
+}
+
 int
 eval_handle(struct qm *qm, struct httpd_req *req, struct httpd_resp *resp,
     const struct qopts *o, int instant)
@@ -185,9 +195,12 @@ eval_handle(struct qm *qm, struct httpd_req *req, struct httpd_resp *resp,
 			    "timeseries. Try decreasing the query resolution "
 			    "(?step=XX)");
 	}
-	if ((rc = promql_parse(q ? q : "", &e, err)) != 0)
-		return promapi_error(resp, 400, "bad_data",
-		    "invalid parameter \"query\": %s", err);
+	/* 2.42 names the parameter for /api/v1/query only. */
+	if ((rc = promql_parse(q ? q : "", &e, err)) != 0) {
+		snprintf(msg, sizeof(msg), "%s%s", instant ?
+		    "invalid parameter \"query\": " : "", err);
+		return engine_error(resp, rc, msg);
+	}
 	po.lookback_ms = qm->lookback_ms;
 	po.timeout_ms = qm->query_timeout_ms;
 	po.max_samples = (size_t)qm->max_samples;
@@ -196,11 +209,9 @@ eval_handle(struct qm *qm, struct httpd_req *req, struct httpd_resp *resp,
 	promql_expr_free(e);
 	if (rc != 0) {
 		/* A store that failed without partial response: its error. */
-		snprintf(msg, sizeof(msg), "%s", err);
 		qwarn_release(&ps.w);
 		promql_result_release(&res);
-		return promapi_error(resp, promql_http_status(rc),
-		    promql_errtype(rc), "%s", msg);
+		return engine_error(resp, rc, err);
 	}
 	httpd_resp_header(resp, "Content-Type", "application/json");
 	rc = write_result(&resp->body, &res, &ps.w);
