@@ -24,7 +24,7 @@ UNIT	:= $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/*.c))
 TOOLS	:= $(patsubst tests/tools/%.c,$(O)/tools/%,$(wildcard tests/tools/*.c))
 FUZZ	:= $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/*.c))
 BENCHP	:= $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
-FUZZ_SECONDS ?= 5
+FUZZ_SECONDS ?= 3
 
 all: $(PROGS:%=$(O)/bin/%)
 
