@@ -32,7 +32,7 @@ static const struct {
 	{ "abs", fabs }, { "ceil", ceil }, { "floor", floor }, { "exp", exp },
 	{ "sqrt", sqrt }, { "ln", ev_go_log }, { "log2", ev_go_log2 },
 	{ "log10", ev_go_log10 },
-	{ "sin", sin }, { "cos", cos }, { "tan", tan }, { "asin", asin },
+	{ "sin", ev_go_sin }, { "cos", ev_go_cos }, { "tan", tan }, { "asin", asin },
 	{ "acos", acos }, { "atan", atan }, { "sinh", sinh }, { "cosh", cosh },
 	{ "tanh", tanh }, { "asinh", asinh }, { "acosh", acosh },
 	{ "atanh", atanh }, { "rad", f_rad }, { "deg", f_deg },
