@@ -4,8 +4,8 @@
  * Prometheus 2.42's aggregation() does: groups in the order their first
  * sample comes, the same running formulas (incremental mean for avg,
  * Welford for stddev/stdvar), and topk/bottomk kept in a binary heap
- * with Go's container/heap moves, so ties come out as Prometheus has
- * them.
+ * with Go's container/heap moves and sorted with Go's pdqsort, so ties
+ * come out as Prometheus has them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "base/floatfmt.h"
 #include "promql/eval.h"
 #include "promql/func.h"
+#include "promql/gosort.h"
 
 struct group {
 	const struct promql_lset *labels;
@@ -110,11 +111,8 @@ heap_down(struct ev_sample *h, size_t i, size_t n, int reverse)
 	}
 }
 
-/*
- * sort.Sort(sort.Reverse(heap)).  Go sorts up to 12 elements by
- * insertion, which we repeat exactly; longer heaps get a stable merge
- * sort, which can order equal values differently from Go's pdqsort.
- */
+/* sort.Sort(sort.Reverse(heap)): Reverse's Less is the heap's with i
+ * and j exchanged; Go's pdqsort does the rest (gosort.c). */
 static int
 rev_less(const struct ev_sample *h, size_t i, size_t j, int reverse)
 {
@@ -122,48 +120,18 @@ rev_less(const struct ev_sample *h, size_t i, size_t j, int reverse)
 }
 
 static void
-sort_reverse(struct ev_sample *h, size_t n, int reverse, struct ev_sample *tmp)
+sort_reverse(struct ev_sample *h, size_t n, int reverse)
 {
-	if (n <= 12 || tmp == NULL) {
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && rev_less(h, j, j - 1,
-			    reverse); j--)
-				heap_swap(h, j, j - 1);
-		return;
-	}
-	for (size_t w = 1; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n;
-			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t a = lo, b = mid, k = lo;
-
-			while (a < mid && b < hi) {
-				/* Take from the right only if strictly
-				 * before: stable. */
-				struct ev_sample pair[2] = { h[a], h[b] };
-
-				if (rev_less(pair, 1, 0, reverse))
-					tmp[k++] = h[b++];
-				else
-					tmp[k++] = h[a++];
-			}
-			while (a < mid)
-				tmp[k++] = h[a++];
-			while (b < hi)
-				tmp[k++] = h[b++];
-		}
-		memcpy(h, tmp, n * sizeof(*h));
-	}
+	gosort(h, n, rev_less, reverse);
 }
 
 /* sort() and sort_desc(): the same machinery as topk's final sort. */
 void
-promql_sort_samples(struct ev_sample *v, size_t n, int desc,
-    struct ev_sample *tmp)
+promql_sort_samples(struct ev_sample *v, size_t n, int desc)
 {
 	/* sort: Reverse(vectorByReverseValueHeap); sort_desc:
 	 * Reverse(vectorByValueHeap). */
-	sort_reverse(v, n, !desc, tmp);
+	sort_reverse(v, n, !desc);
 }
 
 static int
@@ -368,24 +336,15 @@ agg_step(struct ev *ev, void *arg, struct ev_vector *in, int64_t ts,
 			v = sqrt(g->value / (double)g->count);
 			break;
 		case TOK_TOPK:
-		case TOK_BOTTOMK: {
-			struct ev_sample *tmp = NULL;
-
-			if (g->nheap > 12 && (tmp = pool_alloc(&ev->q->pool,
-			    g->nheap * sizeof(*tmp))) == NULL) {
-				ev_nomem(ev);
-				goto out;
-			}
+		case TOK_BOTTOMK:
 			if (g->nheap > 1)
 				sort_reverse(g->heap, g->nheap,
-				    op == TOK_BOTTOMK, tmp);
-			pool_free(&ev->q->pool, tmp);
+				    op == TOK_BOTTOMK);
 			for (size_t j = 0; j < g->nheap; j++)
 				if (ev_vector_add(ev, out, g->heap[j].ls, ts,
 				    g->heap[j].v) == -1)
 					goto out;
 			continue;
-		}
 		case TOK_QUANTILE: {
 			double *vals = pool_alloc(&ev->q->pool,
 			    g->nheap * sizeof(*vals));

@@ -184,5 +184,7 @@ double	ev_go_pow(double x, double y);
 double	ev_go_log(double x);
 double	ev_go_log2(double x);
 double	ev_go_log10(double x);
+double	ev_go_sin(double x);
+double	ev_go_cos(double x);
 
 #endif

@@ -32,7 +32,7 @@ static const struct {
 	{ "abs", fabs }, { "ceil", ceil }, { "floor", floor }, { "exp", exp },
 	{ "sqrt", sqrt }, { "ln", ev_go_log }, { "log2", ev_go_log2 },
 	{ "log10", ev_go_log10 },
-	{ "sin", sin }, { "cos", cos }, { "tan", tan }, { "asin", asin },
+	{ "sin", ev_go_sin }, { "cos", ev_go_cos }, { "tan", tan }, { "asin", asin },
 	{ "acos", acos }, { "atan", atan }, { "sinh", sinh }, { "cosh", cosh },
 	{ "tanh", tanh }, { "asinh", asinh }, { "acosh", acosh },
 	{ "atanh", atanh }, { "rad", f_rad }, { "deg", f_deg },
@@ -179,17 +179,11 @@ fn_scalar(struct ev *ev, struct ev_call *c, struct ev_vector *in, int64_t ts,
 static int
 sort_vec(struct ev *ev, struct ev_vector *in, int desc, struct ev_vector *out)
 {
-	struct ev_sample *tmp = NULL;
-
 	for (size_t i = 0; i < in->n; i++)
 		if (ev_vector_add(ev, out, in->s[i].ls, in->s[i].t,
 		    in->s[i].v) == -1)
 			return -1;
-	if (out->n > 12 && (tmp = pool_alloc(&ev->q->pool,
-	    out->n * sizeof(*tmp))) == NULL)
-		return ev_nomem(ev);
-	promql_sort_samples(out->s, out->n, desc, tmp);
-	pool_free(&ev->q->pool, tmp);
+	promql_sort_samples(out->s, out->n, desc);
 	return 0;
 }
 

@@ -122,10 +122,9 @@ int	fn_histogram_quantile(struct ev *, struct ev_call *,
 int	fn_native_histogram(struct ev *, struct ev_call *, struct ev_vector *,
 	    int64_t, struct ev_vector *);
 
-/* sort()/sort_desc() order of n samples (tmp: room for n, or NULL). */
+/* sort()/sort_desc() order of n samples, ties as Go's sort.Sort. */
 struct ev_sample;
-void	promql_sort_samples(struct ev_sample *v, size_t n, int desc,
-	    struct ev_sample *tmp);
+void	promql_sort_samples(struct ev_sample *v, size_t n, int desc);
 
 /* The quantile of n values (sorted in place), as Prometheus' quantile(). */
 double	fn_quantile(double q, double *v, size_t n);

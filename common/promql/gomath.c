@@ -222,3 +222,82 @@ ev_go_log2(double x)
 		return exp - 1;
 	return ev_go_log(frac) * 1.44269504088896340735992468100189214 + exp;
 }
+
+/*
+ * Go's math.Sin and math.Cos (pure Go on amd64, from Cephes): octant
+ * reduction with Pi/4 in three parts and two degree-6 polynomials.
+ * Arguments past 2^29, where Go switches to Payne-Hanek reduction, go
+ * to glibc.
+ */
+static const double go_sin_c[] = {
+	1.58962301576546568060e-10, -2.50507477628578072866e-8,
+	2.75573136213857245213e-6, -1.98412698295895385996e-4,
+	8.33333333332211858878e-3, -1.66666666666666307295e-1,
+};
+static const double go_cos_c[] = {
+	-1.13585365213876817300e-11, 2.08757008419747316778e-9,
+	-2.75573141792967388112e-7, 2.48015872888517045348e-5,
+	-1.38888888888730564116e-3, 4.16666666666665929218e-2,
+};
+
+static double
+go_trig(double x, int cosine)
+{
+	static const double pi4a = 7.85398125648498535156e-1;
+	static const double pi4b = 3.77489470793079817668e-8;
+	static const double pi4c = 2.69515142907905952645e-15;
+	double y, z, zz;
+	uint64_t j;
+	int sign = 0;
+
+	if (x < 0) {
+		x = -x;
+		sign = !cosine;
+	}
+	j = (uint64_t)(x * (4 / M_PI));
+	y = (double)j;
+	if (j & 1) {
+		j++;
+		y++;
+	}
+	j &= 7;
+	z = ((x - y * pi4a) - y * pi4b) - y * pi4c;
+	if (j > 3) {
+		j -= 4;
+		sign = !sign;
+	}
+	if (cosine && j > 1)
+		sign = !sign;
+	zz = z * z;
+	if ((!cosine && (j == 1 || j == 2)) || (cosine && (j == 0 || j == 3)))
+		y = 1.0 - 0.5 * zz + zz * zz * ((((((go_cos_c[0] * zz) +
+		    go_cos_c[1]) * zz + go_cos_c[2]) * zz + go_cos_c[3]) * zz +
+		    go_cos_c[4]) * zz + go_cos_c[5]);
+	else
+		y = z + z * zz * ((((((go_sin_c[0] * zz) + go_sin_c[1]) * zz +
+		    go_sin_c[2]) * zz + go_sin_c[3]) * zz + go_sin_c[4]) * zz +
+		    go_sin_c[5]);
+	return sign ? -y : y;
+}
+
+double
+ev_go_sin(double x)
+{
+	if (x == 0 || isnan(x))
+		return x;
+	if (isinf(x))
+		return NAN;
+	if (fabs(x) >= 536870912.0)
+		return sin(x);
+	return go_trig(x, 0);
+}
+
+double
+ev_go_cos(double x)
+{
+	if (isnan(x) || isinf(x))
+		return NAN;
+	if (fabs(x) >= 536870912.0)
+		return cos(x);
+	return go_trig(x, 1);
+}

@@ -1,4 +1,6 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
+#include <pcre2.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -313,82 +315,82 @@ call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
  * A bad regex as Go's regexp package words it ("error parsing regexp:
  * missing closing ): `^(?:(a)$`"), for the errors PCRE2 names the same
  * way; PCRE2's own words otherwise.  Go sees the regex wrapped in
- * ^(?:...)$, as Prometheus compiles it.
+ * ^(?:...)$, as Prometheus compiles it.  The regex is compiled again
+ * here, on the error path only, for PCRE2's error code and offset.
  */
 static void
-regex_error(struct parser *p, size_t pos, const char *re, const char *msg)
+regex_error(struct parser *p, size_t pos, const char *re, size_t len)
 {
-	static const struct {
-		const char	*pcre, *go;
-		int		 from_bracket;
-	} map[] = {
-		{ "missing closing parenthesis", "missing closing )", 0 },
-		{ "unmatched closing parenthesis", "unexpected )", 0 },
-		{ "missing terminating ] for character class",
-		    "missing closing ]", 1 },
-	};
-	const char *tail = strrchr(msg, ':'), *at = strstr(msg, " at offset ");
+	uint32_t opts = PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF |
+	    PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off = 0;
+	pcre2_code *code;
+	const char *from;
+	int e = 0;
+	size_t k, n;
 
-	if (tail && at && strcmp(tail + 2, "quantifier does not follow a "
-	    "repeatable item") == 0) {
-		size_t off = strtoul(at + 11, NULL, 10), len = 1;
-
-		if (off < strlen(re) && re[off] == '{' && strchr(re + off, '}'))
-			len = (size_t)(strchr(re + off, '}') - (re + off)) + 1;
-		if (off < strlen(re)) {
+	if ((code = pcre2_compile((PCRE2_SPTR)re, len, opts, &e, &off,
+	    NULL)) != NULL) {
+		/* matcher_init failed for want of memory. */
+		pcre2_code_free(code);
+		fail_at(p, pos, "out of memory");
+		return;
+	}
+	if (off > len)
+		off = len;
+	switch (e) {
+	case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
+		fail_at(p, pos, "error parsing regexp: missing closing ): "
+		    "`^(?:%s)$`", re);
+		return;
+	case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS:
+		fail_at(p, pos, "error parsing regexp: unexpected ): "
+		    "`^(?:%s)$`", re);
+		return;
+	case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
+		/* Go quotes from the class that is not closed. */
+		for (from = re; *from; from++)
+			if (*from == '\\' && from[1])
+				from++;
+			else if (*from == '[')
+				break;
+		fail_at(p, pos, "error parsing regexp: missing closing ]: "
+		    "`%s)$`", *from ? from : re);
+		return;
+	case PCRE2_ERROR_QUANTIFIER_INVALID:
+		if (off < len) {
+			n = 1;
+			if (re[off] == '{' && strchr(re + off, '}'))
+				n = (size_t)(strchr(re + off, '}') - (re + off)) +
+				    1;
 			fail_at(p, pos, "error parsing regexp: missing argument "
-			    "to repetition operator: `%.*s`", (int)len,
-			    re + off);
+			    "to repetition operator: `%.*s`", (int)n, re + off);
 			return;
 		}
-	}
-	if (tail && at && strcmp(tail + 2, "unrecognized character after "
-	    "(? or (?-") == 0) {
-		size_t off = strtoul(at + 11, NULL, 10), k = off;
-
-		while (k > 0 && !(re[k - 1] == '(' && re[k] == '?'))
-			k--;
-		if (off < strlen(re) && k > 0) {
+		break;
+	case PCRE2_ERROR_INVALID_AFTER_PARENS_QUERY:
+		for (k = off; k > 0 && !(re[k - 1] == '(' && re[k] == '?'); k--)
+			;
+		if (off < len && k > 0) {
 			fail_at(p, pos, "error parsing regexp: invalid or "
 			    "unsupported Perl syntax: `%.*s`",
 			    (int)(off - k + 2), re + k - 1);
 			return;
 		}
-	}
-	if (tail && at && strcmp(tail + 2, "unrecognized character follows "
-	    "\\") == 0) {
-		size_t off = strtoul(at + 11, NULL, 10), k = off;
-
-		while (k > 0 && re[k - 1] != '\\')
-			k--;
-		if (k > 0 && k < strlen(re)) {
+		break;
+	case PCRE2_ERROR_UNKNOWN_ESCAPE:
+		for (k = off; k > 0 && re[k - 1] != '\\'; k--)
+			;
+		if (k > 0 && k < len) {
 			fail_at(p, pos, "error parsing regexp: invalid escape "
 			    "sequence: `%.2s`", re + k - 1);
 			return;
 		}
+		break;
 	}
-	for (size_t i = 0; tail && i < sizeof(map) / sizeof(map[0]); i++) {
-		const char *from = re;
-
-		if (strcmp(tail + 2, map[i].pcre) != 0)
-			continue;
-		if (map[i].from_bracket) {
-			/* Go quotes from the class that is not closed. */
-			for (const char *c = re; *c; c++)
-				if (*c == '\\' && c[1])
-					c++;
-				else if (*c == '[') {
-					from = c;
-					break;
-				}
-			fail_at(p, pos, "error parsing regexp: %s: `%s)$`",
-			    map[i].go, from);
-		} else
-			fail_at(p, pos, "error parsing regexp: %s: `^(?:%s)$`",
-			    map[i].go, re);
-		return;
-	}
-	fail_at(p, pos, "error parsing regexp: %s", tail ? tail + 2 : msg);
+	pcre2_get_error_message(e, msg, sizeof(msg));
+	fail_at(p, pos, "error parsing regexp: %s", (char *)msg);
 }
 
 /* { name op "value", ... } into n's matchers. */
@@ -452,7 +454,7 @@ label_matchers(struct parser *p, struct ast_node *n)
 		r = matcher_init(&nm[n->nm], mt, lname, val, vlen, e);
 		if (r == -1) {
 			if (mt == MATCHER_RE || mt == MATCHER_NRE)
-				regex_error(p, name.pos, val, e);
+				regex_error(p, name.pos, val, vlen);
 			else
 				fail_at(p, name.pos, "%s", e);
 			free(val);
