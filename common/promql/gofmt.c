@@ -7,38 +7,16 @@
 
 #include "base/errbuf.h"
 #include "base/floatfmt.h"
+#include "base/utf8.h"
 #include "promql/gofmt.h"
 
 int32_t
 gofmt_decode_rune(const char *s, size_t n, size_t *len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t k;
-	int32_t cp;
+	int32_t r = utf8_decode(s, n, len);
 
-	*len = 1;
-	if (p[0] < 0x80)
-		return p[0];
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		k = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		k = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		k = 4, cp = p[0] & 0x07;
-	else
-		return 0xfffd;
-	if (k > n)
-		return 0xfffd;
-	for (size_t i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0xfffd;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0xfffd;
-	*len = k;
-	return cp;
+	/* Go's DecodeRune: an invalid byte is one U+FFFD. */
+	return r < 0 ? 0xfffd : r;
 }
 
 int

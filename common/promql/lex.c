@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/utf8.h"
 #include "promql/gofmt.h"
 #include "promql/lex.h"
 
@@ -702,28 +703,6 @@ hexval(int c)
 	return -1;
 }
 
-static int
-add_rune(struct buf *b, uint32_t r)
-{
-	char u[4];
-	size_t n;
-
-	if (r < 0x80)
-		u[0] = (char)r, n = 1;
-	else if (r < 0x800)
-		u[0] = (char)(0xc0 | r >> 6), u[1] = (char)(0x80 | (r & 0x3f)),
-		n = 2;
-	else if (r < 0x10000)
-		u[0] = (char)(0xe0 | r >> 12),
-		u[1] = (char)(0x80 | (r >> 6 & 0x3f)),
-		u[2] = (char)(0x80 | (r & 0x3f)), n = 3;
-	else
-		u[0] = (char)(0xf0 | r >> 18),
-		u[1] = (char)(0x80 | (r >> 12 & 0x3f)),
-		u[2] = (char)(0x80 | (r >> 6 & 0x3f)),
-		u[3] = (char)(0x80 | (r & 0x3f)), n = 4;
-	return buf_add(b, u, n);
-}
 
 int
 promql_unquote(const char *s, size_t n, struct buf *out, char *err)
@@ -791,7 +770,7 @@ promql_unquote(const char *s, size_t n, struct buf *out, char *err)
 			}
 			if (x > 0x10ffff || (x >= 0xd800 && x < 0xe000))
 				return errbuf_set(err, "invalid syntax");
-			r = add_rune(out, x);
+			r = utf8_append(out, x);
 			goto added;
 		default:
 			if (c < '0' || c > '7' || i + 2 > n)

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "base/errbuf.h"
+#include "base/utf8.h"
 #include "tsdb/matcher.h"
 
 const char *
@@ -177,35 +178,6 @@ hexval(int c)
 	return -1;
 }
 
-static int
-add_utf8(struct buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_add(b, u, n);
-}
 
 /* One escape after a backslash (Go's strconv.Unquote rules). */
 static int
@@ -245,7 +217,7 @@ escape(struct sel *x, char quote, struct buf *b)
 	if (digits <= 3 && (base == 8 || digits == 2))
 		return cp > 255 ? fail(x, "octal escape out of range") :
 		    buf_addch(b, (char)cp);
-	if (add_utf8(b, cp) == -1)
+	if (utf8_append(b, cp) == -1)
 		return fail(x, "invalid Unicode code point in escape");
 	return 0;
 }
