@@ -262,6 +262,17 @@ grouping_labels(struct parser *p, char ***list, size_t *n)
 	}
 }
 
+static int metric_identifier(enum promql_tok t);
+
+/* Can t begin an expression? */
+static int
+starts_expr(enum promql_tok t)
+{
+	return t == TOK_NUMBER || t == TOK_STRING || t == TOK_LPAREN ||
+	    t == TOK_LBRACE || t == TOK_ADD || t == TOK_SUB ||
+	    metric_identifier(t) || t == TOK_ERROR;
+}
+
 /* ( expr, ... ) of a call or an aggregation. */
 static int
 call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
@@ -295,7 +306,9 @@ call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
 			size_t comma = t->pos;
 
 			advance(p);
-			if (peek(p)->type == TOK_RPAREN) {
+			/* yacc reduces "args ," when nothing that follows
+			 * can start an argument, ")" or not. */
+			if (!starts_expr(peek(p)->type)) {
 				fail_at(p, comma, "trailing commas not "
 				    "allowed in function call args");
 				return -1;
@@ -309,6 +322,35 @@ call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
 		unexpected(p, p->ctx, "");
 		return -1;
 	}
+}
+
+/* Where the character class that is never closed starts ("[" outside a
+ * class opens one; "]" closes it unless it comes first; "[:...:]" and
+ * escapes are skipped), for Go's quote of the error. */
+static const char *
+unclosed_class(const char *re)
+{
+	const char *start = re;
+	int in = 0;
+
+	for (const char *c = re; *c; c++) {
+		if (*c == '\\' && c[1]) {
+			c++;
+		} else if (!in && *c == '[') {
+			start = c;
+			in = 1;
+			if (c[1] == '^')
+				c++;
+			if (c[1] == ']')
+				c++;
+		} else if (in && *c == '[' && c[1] == ':' &&
+		    strstr(c + 2, ":]") != NULL) {
+			c = strstr(c + 2, ":]") + 1;
+		} else if (in && *c == ']') {
+			in = 0;
+		}
+	}
+	return start;
 }
 
 /*
@@ -326,7 +368,6 @@ regex_error(struct parser *p, size_t pos, const char *re, size_t len)
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off = 0;
 	pcre2_code *code;
-	const char *from;
 	int e = 0;
 	size_t k, n;
 
@@ -349,15 +390,17 @@ regex_error(struct parser *p, size_t pos, const char *re, size_t len)
 		    "`^(?:%s)$`", re);
 		return;
 	case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
-		/* Go quotes from the class that is not closed. */
-		for (from = re; *from; from++)
-			if (*from == '\\' && from[1])
-				from++;
-			else if (*from == '[')
-				break;
 		fail_at(p, pos, "error parsing regexp: missing closing ]: "
-		    "`%s)$`", *from ? from : re);
+		    "`%s)$`", unclosed_class(re));
 		return;
+	case PCRE2_ERROR_CLASS_RANGE_ORDER:
+		/* PCRE2 points at the range's last character. */
+		if (off >= 2 && off < len && re[off - 1] == '-') {
+			fail_at(p, pos, "error parsing regexp: invalid character "
+			    "class range: `%.3s`", re + off - 2);
+			return;
+		}
+		break;
 	case PCRE2_ERROR_QUANTIFIER_INVALID:
 		if (off < len) {
 			n = 1;
@@ -944,7 +987,10 @@ expr(struct parser *p, int minprec)
 				n->card = peek(p)->type == TOK_GROUP_LEFT ?
 				    AST_MANY_TO_ONE : AST_ONE_TO_MANY;
 				advance(p);
-				if (peek(p)->type == TOK_LPAREN &&
+				/* Labels, or the right-hand side; anything
+				 * else is yacc's grouping_labels error. */
+				if ((peek(p)->type == TOK_LPAREN ||
+				    !starts_expr(peek(p)->type)) &&
 				    grouping_labels(p, &n->include,
 				    &n->ninclude) == -1)
 					break;
