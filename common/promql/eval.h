@@ -148,9 +148,18 @@ struct ast_sel_series;
 int	ev_lookup(struct ev *ev, const struct ast_sel_series *s,
 	    int64_t reft, int64_t *t, double *v);
 
+/* The offsets and ranges of the subqueries above a node, as Prometheus'
+ * subqueryTimes() adds them up: an @ on a subquery starts over. */
+struct ev_subq {
+	int64_t	 offset, range, ts;
+	int	 has_ts;
+};
+
+void	ev_subq_enter(struct ev_subq *t, const struct ast_node *sq);
+
 /* Prepare an evaluation clone: step-invariant wrappers, @ start()/end(),
  * offsets for @ (preprocess.c); fetch every selector's series
- * (select.c). */
+ * (fetch.c). */
 struct ast_node *ev_preprocess(struct ast_node *n, int64_t start,
 	    int64_t end);
 void	ev_set_offsets(struct ast_node *n, int64_t evaltime);

@@ -1,6 +1,4 @@
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <math.h>
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -262,6 +260,17 @@ grouping_labels(struct parser *p, char ***list, size_t *n)
 	}
 }
 
+static int metric_identifier(enum promql_tok t);
+
+/* Can t begin an expression? */
+static int
+starts_expr(enum promql_tok t)
+{
+	return t == TOK_NUMBER || t == TOK_STRING || t == TOK_LPAREN ||
+	    t == TOK_LBRACE || t == TOK_ADD || t == TOK_SUB ||
+	    metric_identifier(t) || t == TOK_ERROR;
+}
+
 /* ( expr, ... ) of a call or an aggregation. */
 static int
 call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
@@ -295,7 +304,9 @@ call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
 			size_t comma = t->pos;
 
 			advance(p);
-			if (peek(p)->type == TOK_RPAREN) {
+			/* yacc reduces "args ," when nothing that follows
+			 * can start an argument, ")" or not. */
+			if (!starts_expr(peek(p)->type)) {
 				fail_at(p, comma, "trailing commas not "
 				    "allowed in function call args");
 				return -1;
@@ -309,88 +320,6 @@ call_body(struct parser *p, struct ast_node ***args, size_t *nargs)
 		unexpected(p, p->ctx, "");
 		return -1;
 	}
-}
-
-/*
- * A bad regex as Go's regexp package words it ("error parsing regexp:
- * missing closing ): `^(?:(a)$`"), for the errors PCRE2 names the same
- * way; PCRE2's own words otherwise.  Go sees the regex wrapped in
- * ^(?:...)$, as Prometheus compiles it.  The regex is compiled again
- * here, on the error path only, for PCRE2's error code and offset.
- */
-static void
-regex_error(struct parser *p, size_t pos, const char *re, size_t len)
-{
-	uint32_t opts = PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF |
-	    PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY;
-	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off = 0;
-	pcre2_code *code;
-	const char *from;
-	int e = 0;
-	size_t k, n;
-
-	if ((code = pcre2_compile((PCRE2_SPTR)re, len, opts, &e, &off,
-	    NULL)) != NULL) {
-		/* matcher_init failed for want of memory. */
-		pcre2_code_free(code);
-		fail_at(p, pos, "out of memory");
-		return;
-	}
-	if (off > len)
-		off = len;
-	switch (e) {
-	case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
-		fail_at(p, pos, "error parsing regexp: missing closing ): "
-		    "`^(?:%s)$`", re);
-		return;
-	case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS:
-		fail_at(p, pos, "error parsing regexp: unexpected ): "
-		    "`^(?:%s)$`", re);
-		return;
-	case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
-		/* Go quotes from the class that is not closed. */
-		for (from = re; *from; from++)
-			if (*from == '\\' && from[1])
-				from++;
-			else if (*from == '[')
-				break;
-		fail_at(p, pos, "error parsing regexp: missing closing ]: "
-		    "`%s)$`", *from ? from : re);
-		return;
-	case PCRE2_ERROR_QUANTIFIER_INVALID:
-		if (off < len) {
-			n = 1;
-			if (re[off] == '{' && strchr(re + off, '}'))
-				n = (size_t)(strchr(re + off, '}') - (re + off)) +
-				    1;
-			fail_at(p, pos, "error parsing regexp: missing argument "
-			    "to repetition operator: `%.*s`", (int)n, re + off);
-			return;
-		}
-		break;
-	case PCRE2_ERROR_INVALID_AFTER_PARENS_QUERY:
-		for (k = off; k > 0 && !(re[k - 1] == '(' && re[k] == '?'); k--)
-			;
-		if (off < len && k > 0) {
-			fail_at(p, pos, "error parsing regexp: invalid or "
-			    "unsupported Perl syntax: `%.*s`",
-			    (int)(off - k + 2), re + k - 1);
-			return;
-		}
-		break;
-	case PCRE2_ERROR_UNKNOWN_ESCAPE:
-		for (k = off; k > 0 && re[k - 1] != '\\'; k--)
-			;
-		if (k > 0 && k < len) {
-			fail_at(p, pos, "error parsing regexp: invalid escape "
-			    "sequence: `%.2s`", re + k - 1);
-			return;
-		}
-		break;
-	}
-	pcre2_get_error_message(e, msg, sizeof(msg));
-	fail_at(p, pos, "error parsing regexp: %s", (char *)msg);
 }
 
 /* { name op "value", ... } into n's matchers. */
@@ -453,9 +382,12 @@ label_matchers(struct parser *p, struct ast_node *n)
 		n->m = nm;
 		r = matcher_init(&nm[n->nm], mt, lname, val, vlen, e);
 		if (r == -1) {
-			if (mt == MATCHER_RE || mt == MATCHER_NRE)
-				regex_error(p, name.pos, val, vlen);
-			else
+			if (mt == MATCHER_RE || mt == MATCHER_NRE) {
+				char re[ERR_MAX];
+
+				promql_regex_error(val, vlen, re);
+				fail_at(p, name.pos, "%s", re);
+			} else
 				fail_at(p, name.pos, "%s", e);
 			free(val);
 			return -1;
@@ -944,7 +876,10 @@ expr(struct parser *p, int minprec)
 				n->card = peek(p)->type == TOK_GROUP_LEFT ?
 				    AST_MANY_TO_ONE : AST_ONE_TO_MANY;
 				advance(p);
-				if (peek(p)->type == TOK_LPAREN &&
+				/* Labels, or the right-hand side; anything
+				 * else is yacc's grouping_labels error. */
+				if ((peek(p)->type == TOK_LPAREN ||
+				    !starts_expr(peek(p)->type)) &&
 				    grouping_labels(p, &n->include,
 				    &n->ninclude) == -1)
 					break;

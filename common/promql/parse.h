@@ -41,6 +41,10 @@ int	promql_check(struct ast_node *root, const char *query, char *err);
 int	promql_errpos(char *err, const char *query, size_t pos,
 	    const char *msg);
 
+/* Why regex re (len bytes, NUL-terminated) does not compile, as Go
+ * words it where it can (regexerr.c); the caller knows it does not. */
+void	promql_regex_error(const char *re, size_t len, char *err);
+
 /* Write the tree as Prometheus' String() does. */
 int	promql_print(struct buf *b, const struct ast_node *n);
 
