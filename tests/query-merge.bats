@@ -411,3 +411,28 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$gp
 	max=$(q 'max_over_time(rate(demo_total[1m])[1h:15s])')
 	awk -v m="$max" 'BEGIN { exit !(m < 1) }'
 }
+
+@test "query-merge: --help, --version, usage errors name the bad input; an unreachable store is a warning, or exit 1 without partial response" {
+	run -0 query-merge --help
+	[[ $output == usage:* ]]
+	run -0 query-merge --version
+	[[ $output == "query-merge "* ]]
+	run -2 query-merge
+	[[ $output == *"no --store"* ]]
+	run -2 query-merge --store=dns+nope
+	[[ $output == *"'dns+nope': missing port"* ]]
+	run -2 query-merge --store=http://127.0.0.1:1 --deduplication.func=magic
+	[[ $output == *"'magic'"* ]]
+	run -2 query-merge --store=http://127.0.0.1:1 --query.replica-label=1bad
+	[[ $output == *"'1bad' is not a label name"* ]]
+	run -2 query-merge --store=http://127.0.0.1:1 --match=up
+	[[ $output == *"need --once"* ]]
+	run -2 query-merge --once --store=http://127.0.0.1:1 --match='up{'
+	[[ $output == *"--match"* ]]
+	port=$(freeport)
+	run -0 --separate-stderr query-merge --once --store="http://127.0.0.1:$port" --match=up
+	[ -z "$output" ]
+	[[ $stderr == *"partial response"*"127.0.0.1:$port"* ]]
+	run -1 query-merge --once --no-query.partial-response --store="http://127.0.0.1:$port" --match=up
+	[[ $output == *"127.0.0.1:$port"* ]]
+}
